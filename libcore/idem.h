@@ -1,0 +1,16 @@
+/* idem.h — the umbrella header of libcore's base layer
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * The base layer needs only GLib, GIO, json-glib, OpenSSL and SQLite, so the
+ * server can link it without pulling in GTK, GStreamer or libfprint.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#define IDEM_INSIDE
+# include "idem-language.h"
+# include "idem-version.h"
+#undef IDEM_INSIDE

@@ -1,0 +1,18 @@
+/* idem-ui-language.h
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#pragma once
+
+#if !defined(IDEM_INSIDE) && !defined(IDEM_COMPILATION)
+# error "Only <idem-ui.h> can be included directly."
+#endif
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+gboolean idem_ui_apply_language (const char *code);
+
+G_END_DECLS

@@ -1,0 +1,14 @@
+/* idem-ui.h — the umbrella header of libcore's interface layer
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "idem-hw.h"
+
+#define IDEM_INSIDE
+# include "idem-ui-language.h"
+#undef IDEM_INSIDE

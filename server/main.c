@@ -1,0 +1,18 @@
+/* main.c — idem-server's entry point
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#define G_LOG_DOMAIN "idem-server"
+
+#include "config.h"
+
+#include "idem.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  idem_i18n_init ();
+  return 0;
+}
