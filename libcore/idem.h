@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #define IDEM_INSIDE
+# include "idem-keystore.h"
 # include "idem-language.h"
 # include "idem-version.h"
 #undef IDEM_INSIDE
