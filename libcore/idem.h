@@ -11,7 +11,9 @@
 #include <glib.h>
 
 #define IDEM_INSIDE
+# include "idem-fingerprint-matcher.h"
 # include "idem-keystore.h"
 # include "idem-language.h"
+# include "idem-minutiae.h"
 # include "idem-version.h"
 #undef IDEM_INSIDE

@@ -1,0 +1,1329 @@
+/* idem-fingerprint-matcher.c — fast minutiae matching, 1:1 and 1:N
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * How a comparison works, and why it is fast:
+ *
+ * 1. When a template is compiled (once, at enrolment), every minutia gets a
+ *    128-bit code of its neighbourhood, seen from the minutia itself: each
+ *    neighbour within 90 px (4.5 mm at 500 dpi) sets the bit of its cell in a
+ *    polar grid of 4 rings × 8 sectors, crossed with 4 bins of its ridge
+ *    direction relative to the centre's.  Positions are taken in the centre
+ *    minutia's own frame, so the code does not change when the finger is
+ *    moved or turned.  A neighbour near a cell border also sets the
+ *    neighbouring cell, which absorbs skin distortion and the extractor's
+ *    angle error.
+ * 2. Comparing two templates first fills the similarity matrix of all minutia
+ *    pairs (Dice coefficient of the codes: two ANDs and two popcounts a pair,
+ *    all in L1 cache), then averages the best row maxima.  An impostor usually
+ *    stops here: below the prefilter threshold the score is 0.
+ * 3. Otherwise the 32 most similar pairs are checked against each other for
+ *    geometric consistency (the same rotation, and segment vectors that agree
+ *    once rotated, with a tolerance that grows with distance for elastic
+ *    skin).  Compatibility is kept as one 32-bit mask a pair, and the largest
+ *    mutually consistent set is grown greedily from the best seeds with mask
+ *    operations.  The score is the sum of the similarities in that set,
+ *    scaled by 10: independent of how many minutiae lie outside the overlap,
+ *    so partial impressions still score.
+ *
+ * Multi-finger fusion (idem_fingerprint_fuse_person()) uses the sum rule:
+ * each probe finger is compared with the enrolled fingers at the same
+ * position (all of them when either position is unknown), its best score
+ * counts, and the scores of the probe's fingers add up.  Sums reward several
+ * fingers agreeing, which a max rule would not, and keep one finger's score
+ * scale for single-finger probes.
+ */
+
+#define G_LOG_DOMAIN "idem-fingerprint"
+
+#include "config.h"
+
+#include "idem-fingerprint-matcher.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Minutiae compiled into a template: the most reliable ones. */
+#define MAX_MINUTIAE 40
+/* Neighbourhood of a minutia's code, in pixels at 500 dpi. */
+#define CODE_RADIUS 90.0f
+#define CODE_MIN_RADIUS 8.0f
+#define RING_MARGIN 5.0f
+#define SECTOR_MARGIN 6.0f      /* in 1/256 turn */
+#define DIRECTION_MARGIN 10.0f  /* in 1/256 turn */
+/* A code with fewer bits than this says too little to compare. */
+#define MIN_CODE_BITS 5
+/* Prefilter: mean of the best row maxima below this rejects at once. */
+#define PREFILTER_THRESHOLD 0.40f
+#define MIN_PAIR_SIMILARITY 0.25f
+#define TOP_PAIRS 32
+#define SEEDS 4
+/* Consistency tolerances. */
+#define MAX_ROTATION_DIFF 22      /* 1/256 turn, about 31° */
+#define VECTOR_TOLERANCE 10.0f    /* px */
+#define VECTOR_TOLERANCE_SLOPE 0.2f
+#define MAX_REFERENCE_LENGTH 256
+
+static const float ring_edges[] = { CODE_MIN_RADIUS, 30.0f, 50.0f, 70.0f, CODE_RADIUS };
+
+struct _IdemFingerTemplate
+{
+  gatomicrefcount ref_count;
+  guint8          n;
+  guint8          position;
+  guint8          reserved[2];
+  /* 2n code words, then n x, n y (gint16), n angles and n bit counts (guint8). */
+  guint64         data[];
+};
+
+static inline const guint64 *
+template_codes (const IdemFingerTemplate *self)
+{
+  return self->data;
+}
+
+static inline const gint16 *
+template_x (const IdemFingerTemplate *self)
+{
+  return (const gint16 *) (gconstpointer) (self->data + 2 * self->n);
+}
+
+static inline const gint16 *
+template_y (const IdemFingerTemplate *self)
+{
+  return template_x (self) + self->n;
+}
+
+static inline const guint8 *
+template_angles (const IdemFingerTemplate *self)
+{
+  return (const guint8 *) (template_y (self) + self->n);
+}
+
+static inline const guint8 *
+template_bits (const IdemFingerTemplate *self)
+{
+  return template_angles (self) + self->n;
+}
+
+static gsize
+template_size_for (guint n)
+{
+  return sizeof (IdemFingerTemplate) + n * (2 * sizeof (guint64) + 2 * sizeof (gint16) + 2);
+}
+
+G_DEFINE_BOXED_TYPE (IdemFingerTemplate, idem_finger_template,
+                     idem_finger_template_ref, idem_finger_template_unref)
+G_DEFINE_QUARK (idem-fingerprint-error-quark, idem_fingerprint_error)
+
+/* Cosine and sine of a 1/256 turn, filled once. */
+static float cos_table[256];
+static float sin_table[256];
+/* 1 / k, so that a Dice coefficient costs a multiply, not a divide. */
+static float reciprocal_table[257];
+
+static void
+ensure_tables (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < 256; i++)
+        {
+          cos_table[i] = cosf ((float) i * (float) G_PI / 128.0f);
+          sin_table[i] = sinf ((float) i * (float) G_PI / 128.0f);
+        }
+      reciprocal_table[0] = 0.0f;
+      for (guint i = 1; i <= 256; i++)
+        reciprocal_table[i] = 1.0f / (float) i;
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+static guint
+soft_bins (float  value,
+           float  width,
+           guint  n_bins,
+           float  margin,
+           gboolean circular,
+           guint  bins[2])
+{
+  guint count = 0;
+  int bin = (int) floorf (value / width);
+  float offset = value - (float) bin * width;
+
+  bin = CLAMP (bin, 0, (int) n_bins - 1);
+  bins[count++] = bin;
+  if (offset < margin)
+    {
+      if (bin > 0)
+        bins[count++] = bin - 1;
+      else if (circular)
+        bins[count++] = n_bins - 1;
+    }
+  else if (width - offset < margin)
+    {
+      if (bin + 1 < (int) n_bins)
+        bins[count++] = bin + 1;
+      else if (circular)
+        bins[count++] = 0;
+    }
+
+  return count;
+}
+
+static guint
+ring_bins (float r,
+           guint bins[2])
+{
+  guint count = 0;
+  guint ring = 0;
+
+  while (ring < 3 && r >= ring_edges[ring + 1])
+    ring++;
+  bins[count++] = ring;
+  if (ring > 0 && r - ring_edges[ring] < RING_MARGIN)
+    bins[count++] = ring - 1;
+  else if (ring < 3 && ring_edges[ring + 1] - r < RING_MARGIN)
+    bins[count++] = ring + 1;
+
+  return count;
+}
+
+static void
+compute_code (const float *xs,
+              const float *ys,
+              const guint8 *angles,
+              guint         n,
+              guint         centre,
+              guint64       code[2])
+{
+  code[0] = code[1] = 0;
+
+  for (guint j = 0; j < n; j++)
+    {
+      float dx, dy, r2, r, phi, delta;
+      guint rings[2], sectors[2], dirs[2];
+      guint n_rings, n_sectors, n_dirs;
+
+      if (j == centre)
+        continue;
+      dx = xs[j] - xs[centre];
+      dy = ys[j] - ys[centre];
+      r2 = dx * dx + dy * dy;
+      if (r2 >= CODE_RADIUS * CODE_RADIUS || r2 < CODE_MIN_RADIUS * CODE_MIN_RADIUS)
+        continue;
+      r = sqrtf (r2);
+      phi = atan2f (dy, dx) * 128.0f / (float) G_PI - (float) angles[centre];
+      phi = fmodf (phi + 512.0f, 256.0f);
+      delta = (float) (guint8) (angles[j] - angles[centre]);
+
+      n_rings = ring_bins (r, rings);
+      n_sectors = soft_bins (phi, 32.0f, 8, SECTOR_MARGIN, TRUE, sectors);
+      n_dirs = soft_bins (delta, 64.0f, 4, DIRECTION_MARGIN, TRUE, dirs);
+
+      for (guint a = 0; a < n_rings; a++)
+        for (guint b = 0; b < n_sectors; b++)
+          for (guint c = 0; c < n_dirs; c++)
+            {
+              guint bit = (rings[a] * 8 + sectors[b]) * 4 + dirs[c];
+
+              code[bit >> 6] |= G_GUINT64_CONSTANT (1) << (bit & 63);
+            }
+    }
+}
+
+/**
+ * idem_finger_template_new:
+ * @minutiae: the minutiae of one finger impression
+ * @position: the ISO/IEC 19794-4 finger position, 0 when unknown
+ * @error: return location for an error
+ *
+ * Compiles minutiae into the matcher's compact form: the 40 most reliable
+ * minutiae, rescaled to 500 dpi, each with its neighbourhood code.
+ *
+ * Returns: (transfer full): the template, or %NULL with @error set
+ */
+IdemFingerTemplate *
+idem_finger_template_new (IdemMinutiae *minutiae,
+                          guint         position,
+                          GError      **error)
+{
+  g_autofree IdemMinutia *chosen = NULL;
+  const IdemMinutia *all;
+  IdemFingerTemplate *self;
+  float xs[MAX_MINUTIAE], ys[MAX_MINUTIAE];
+  guint8 angles[MAX_MINUTIAE];
+  guint n_all, n;
+  float scale;
+  guint64 *codes;
+  gint16 *tx, *ty;
+  guint8 *ta, *tb;
+
+  g_return_val_if_fail (minutiae != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ensure_tables ();
+
+  if (position > IDEM_FINGER_POSITION_MAX)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_INVALID_POSITION,
+                   "Finger position %u is not an ISO/IEC 19794-4 position (0–10)", position);
+      return NULL;
+    }
+
+  all = idem_minutiae_get_all (minutiae, &n_all);
+  if (n_all < IDEM_MINUTIAE_MIN)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_TOO_FEW_MINUTIAE,
+                   "The finger has %u minutiae; at least %u are needed to compare it",
+                   n_all, IDEM_MINUTIAE_MIN);
+      return NULL;
+    }
+
+  /* The most reliable first; equal quality keeps the extractor's order. */
+  chosen = g_memdup2 (all, n_all * sizeof (IdemMinutia));
+  for (guint i = 1; i < n_all; i++)
+    {
+      IdemMinutia m = chosen[i];
+      guint k = i;
+
+      while (k > 0 && chosen[k - 1].quality < m.quality)
+        {
+          chosen[k] = chosen[k - 1];
+          k--;
+        }
+      chosen[k] = m;
+    }
+  n = MIN (n_all, MAX_MINUTIAE);
+
+  scale = 500.0f / (float) idem_minutiae_get_resolution (minutiae);
+  for (guint i = 0; i < n; i++)
+    {
+      xs[i] = (float) chosen[i].x * scale;
+      ys[i] = (float) chosen[i].y * scale;
+      angles[i] = chosen[i].angle;
+    }
+
+  self = g_malloc0 (template_size_for (n));
+  g_atomic_ref_count_init (&self->ref_count);
+  self->n = n;
+  self->position = position;
+
+  codes = self->data;
+  tx = (gint16 *) (gpointer) (self->data + 2 * n);
+  ty = tx + n;
+  ta = (guint8 *) (ty + n);
+  tb = ta + n;
+  for (guint i = 0; i < n; i++)
+    {
+      guint bits;
+
+      compute_code (xs, ys, angles, n, i, codes + 2 * i);
+      bits = __builtin_popcountll (codes[2 * i]) + __builtin_popcountll (codes[2 * i + 1]);
+      if (bits < MIN_CODE_BITS)
+        {
+          codes[2 * i] = codes[2 * i + 1] = 0;
+          bits = 0;
+        }
+      tx[i] = (gint16) lrintf (xs[i]);
+      ty[i] = (gint16) lrintf (ys[i]);
+      ta[i] = angles[i];
+      tb[i] = bits;
+    }
+
+  return self;
+}
+
+IdemFingerTemplate *
+idem_finger_template_ref (IdemFingerTemplate *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+idem_finger_template_unref (IdemFingerTemplate *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    g_free (self);
+}
+
+guint
+idem_finger_template_get_position (const IdemFingerTemplate *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->position;
+}
+
+guint
+idem_finger_template_get_n_minutiae (const IdemFingerTemplate *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n;
+}
+
+/**
+ * idem_finger_template_get_size:
+ * @self: a template
+ *
+ * Returns: the bytes the compiled template occupies in memory
+ */
+gsize
+idem_finger_template_get_size (const IdemFingerTemplate *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return template_size_for (self->n);
+}
+
+/* The hot loop.  Built twice, and picked at load time: with the POPCNT
+ * instruction where the processor has it, portable code elsewhere. */
+__attribute__((target_clones ("popcnt", "default")))
+static void
+fill_similarities (const IdemFingerTemplate *probe,
+                   const IdemFingerTemplate *candidate,
+                   float                     sim[MAX_MINUTIAE][MAX_MINUTIAE],
+                   float                    *row_max)
+{
+  const guint64 *pc = template_codes (probe);
+  const guint64 *gc = template_codes (candidate);
+  const guint8 *pb = template_bits (probe);
+  const guint8 *gb = template_bits (candidate);
+  guint n = probe->n;
+  guint m = candidate->n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 a0 = pc[2 * i];
+      guint64 a1 = pc[2 * i + 1];
+      guint na = pb[i];
+      float best = 0.0f;
+
+      for (guint j = 0; j < m; j++)
+        {
+          guint common = __builtin_popcountll (a0 & gc[2 * j]) + __builtin_popcountll (a1 & gc[2 * j + 1]);
+          float s = (float) (2 * common) * reciprocal_table[na + gb[j]];
+
+          sim[i][j] = s;
+          best = MAX (best, s);
+        }
+      row_max[i] = best;
+    }
+}
+
+static float
+mean_of_best (float *values,
+              guint  n,
+              guint  k)
+{
+  float sum = 0.0f;
+
+  k = MIN (k, n);
+  /* Partial selection sort: k is at most a dozen. */
+  for (guint i = 0; i < k; i++)
+    {
+      guint best = i;
+
+      for (guint j = i + 1; j < n; j++)
+        if (values[j] > values[best])
+          best = j;
+      if (best != i)
+        {
+          float t = values[i];
+
+          values[i] = values[best];
+          values[best] = t;
+        }
+      sum += values[i];
+    }
+
+  return k > 0 ? sum / (float) k : 0.0f;
+}
+
+typedef struct
+{
+  guint8 i;
+  guint8 j;
+  guint8 rotation;
+  float  sim;
+} Pair;
+
+static gboolean
+pairs_compatible (const IdemFingerTemplate *probe,
+                  const IdemFingerTemplate *candidate,
+                  const Pair               *a,
+                  const Pair               *b)
+{
+  const gint16 *px = template_x (probe);
+  const gint16 *py = template_y (probe);
+  const gint16 *gx = template_x (candidate);
+  const gint16 *gy = template_y (candidate);
+  gint8 rotation_diff;
+  guint8 rotation;
+  float pdx, pdy, gdx, gdy, rx, ry, dp, tolerance, ex, ey;
+
+  if (a->i == b->i || a->j == b->j)
+    return FALSE;
+
+  rotation_diff = (gint8) (guint8) (b->rotation - a->rotation);
+  if (ABS (rotation_diff) > MAX_ROTATION_DIFF)
+    return FALSE;
+  rotation = (guint8) (a->rotation + rotation_diff / 2);
+
+  pdx = (float) (px[b->i] - px[a->i]);
+  pdy = (float) (py[b->i] - py[a->i]);
+  gdx = (float) (gx[b->j] - gx[a->j]);
+  gdy = (float) (gy[b->j] - gy[a->j]);
+
+  rx = pdx * cos_table[rotation] - pdy * sin_table[rotation];
+  ry = pdx * sin_table[rotation] + pdy * cos_table[rotation];
+  dp = sqrtf (pdx * pdx + pdy * pdy);
+  tolerance = VECTOR_TOLERANCE + VECTOR_TOLERANCE_SLOPE * dp;
+  ex = rx - gdx;
+  ey = ry - gdy;
+
+  return ex * ex + ey * ey <= tolerance * tolerance;
+}
+
+static float
+consolidate (const IdemFingerTemplate *probe,
+             const IdemFingerTemplate *candidate,
+             float                     sim[MAX_MINUTIAE][MAX_MINUTIAE])
+{
+  const guint8 *pa = template_angles (probe);
+  const guint8 *ga = template_angles (candidate);
+  Pair pairs[TOP_PAIRS];
+  guint32 masks[TOP_PAIRS];
+  guint n_pairs = 0;
+  float best_score = 0.0f;
+
+  /* The TOP_PAIRS most similar minutia pairs, kept sorted, best first. */
+  for (guint i = 0; i < probe->n; i++)
+    for (guint j = 0; j < candidate->n; j++)
+      {
+        float s = sim[i][j];
+        guint k;
+
+        if (s < MIN_PAIR_SIMILARITY || (n_pairs == TOP_PAIRS && s <= pairs[n_pairs - 1].sim))
+          continue;
+        k = n_pairs < TOP_PAIRS ? n_pairs++ : TOP_PAIRS - 1;
+        while (k > 0 && pairs[k - 1].sim < s)
+          {
+            pairs[k] = pairs[k - 1];
+            k--;
+          }
+        pairs[k] = (Pair) { i, j, (guint8) (ga[j] - pa[i]), s };
+      }
+
+  for (guint a = 0; a < n_pairs; a++)
+    masks[a] = 0;
+  for (guint a = 0; a < n_pairs; a++)
+    for (guint b = a + 1; b < n_pairs; b++)
+      if (pairs_compatible (probe, candidate, &pairs[a], &pairs[b]))
+        {
+          masks[a] |= 1u << b;
+          masks[b] |= 1u << a;
+        }
+
+  /* Grow a mutually consistent set from each of the best seeds. */
+  for (guint seed = 0; seed < MIN (SEEDS, n_pairs); seed++)
+    {
+      guint32 chosen = 1u << seed;
+      float score = pairs[seed].sim;
+      guint size = 1;
+
+      for (guint p = 0; p < n_pairs; p++)
+        if (p != seed && (masks[p] & chosen) == chosen)
+          {
+            chosen |= 1u << p;
+            score += pairs[p].sim;
+            size++;
+          }
+      if (size >= 3)
+        best_score = MAX (best_score, score);
+    }
+
+  return best_score * 10.0f;
+}
+
+/**
+ * idem_finger_template_compare:
+ * @probe: a template
+ * @candidate: another template
+ *
+ * Compares two fingers.  Scores start at 0 (certainly different) and grow
+ * with the number of consistently matching minutiae; see
+ * %IDEM_FINGERPRINT_MATCH_THRESHOLD for the decision threshold.
+ *
+ * Returns: the similarity score
+ */
+double
+idem_finger_template_compare (const IdemFingerTemplate *probe,
+                              const IdemFingerTemplate *candidate)
+{
+  float sim[MAX_MINUTIAE][MAX_MINUTIAE];
+  float row_max[MAX_MINUTIAE];
+  guint n_best;
+
+  g_return_val_if_fail (probe != NULL, 0.0);
+  g_return_val_if_fail (candidate != NULL, 0.0);
+
+  fill_similarities (probe, candidate, sim, row_max);
+
+  n_best = CLAMP (MIN (probe->n, candidate->n) / 4, 4, 10);
+  if (mean_of_best (row_max, probe->n, n_best) < PREFILTER_THRESHOLD)
+    return 0.0;
+
+  return consolidate (probe, candidate, sim);
+}
+
+static gboolean
+positions_compatible (guint a,
+                      guint b)
+{
+  return a == IDEM_FINGER_POSITION_UNKNOWN || b == IDEM_FINGER_POSITION_UNKNOWN || a == b;
+}
+
+/**
+ * idem_fingerprint_fuse_person:
+ * @probe: (array length=n_probe): the probe's fingers
+ * @n_probe: how many
+ * @enrolled: (array length=n_enrolled): a person's enrolled fingers
+ * @n_enrolled: how many
+ * @best_finger_score: (out) (optional): the best single-finger score
+ *
+ * Fuses the finger scores of a probe against one person with the sum rule
+ * (see the top of this file).
+ *
+ * Returns: the fused score
+ */
+double
+idem_fingerprint_fuse_person (IdemFingerTemplate * const *probe,
+                              guint                       n_probe,
+                              IdemFingerTemplate * const *enrolled,
+                              guint                       n_enrolled,
+                              double                     *best_finger_score)
+{
+  double total = 0.0;
+  double best_overall = 0.0;
+
+  for (guint p = 0; p < n_probe; p++)
+    {
+      double best = 0.0;
+
+      for (guint e = 0; e < n_enrolled; e++)
+        if (positions_compatible (probe[p]->position, enrolled[e]->position))
+          best = MAX (best, idem_finger_template_compare (probe[p], enrolled[e]));
+      total += best;
+      best_overall = MAX (best_overall, best);
+    }
+
+  if (best_finger_score != NULL)
+    *best_finger_score = best_overall;
+
+  return total;
+}
+
+void
+idem_fingerprint_candidate_free (IdemFingerprintCandidate *candidate)
+{
+  if (candidate == NULL)
+    return;
+  g_free (candidate->reference_id);
+  g_free (candidate);
+}
+
+/* Gallery */
+
+typedef struct
+{
+  char               *reference_id;
+  guint               slot;
+  guint               n_fingers;
+  IdemFingerTemplate *fingers[];
+} Person;
+
+struct _IdemFingerprintGallery
+{
+  GObject      parent_instance;
+
+  GRWLock      lock;
+  GPtrArray   *persons;
+  GHashTable  *by_reference;
+  gsize        template_bytes;
+  guint        n_workers;
+  GThreadPool *pool;
+};
+
+G_DEFINE_FINAL_TYPE (IdemFingerprintGallery, idem_fingerprint_gallery, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_WORKERS,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  const Person *person;
+  double        score;
+  double        best_finger_score;
+} Hit;
+
+typedef struct
+{
+  GMutex  mutex;
+  GCond   cond;
+  guint   pending;
+} Barrier;
+
+typedef struct
+{
+  IdemFingerprintGallery     *gallery;
+  IdemFingerTemplate * const *probe;
+  guint                       n_probe;
+  guint                       start;
+  guint                       end;
+  guint                       max_results;
+  double                      min_score;
+  GCancellable               *cancellable;
+  Hit                        *hits;
+  guint                       n_hits;
+  Barrier                    *barrier;
+} Chunk;
+
+static void
+person_free (Person *person)
+{
+  for (guint i = 0; i < person->n_fingers; i++)
+    idem_finger_template_unref (person->fingers[i]);
+  g_free (person->reference_id);
+  g_free (person);
+}
+
+static void
+hits_offer (Hit    *hits,
+            guint  *n_hits,
+            guint   capacity,
+            Hit     hit)
+{
+  guint k;
+
+  if (*n_hits == capacity && hit.score <= hits[capacity - 1].score)
+    return;
+  k = *n_hits < capacity ? (*n_hits)++ : capacity - 1;
+  while (k > 0 && hits[k - 1].score < hit.score)
+    {
+      hits[k] = hits[k - 1];
+      k--;
+    }
+  hits[k] = hit;
+}
+
+static void
+chunk_run (Chunk *chunk)
+{
+  GPtrArray *persons = chunk->gallery->persons;
+
+  for (guint i = chunk->start; i < chunk->end; i++)
+    {
+      const Person *person = g_ptr_array_index (persons, i);
+      Hit hit = { person, 0.0, 0.0 };
+
+      /* Cheap enough to look at every 4096 persons, rare enough to cost nothing. */
+      if ((i & 4095) == 0 && g_cancellable_is_cancelled (chunk->cancellable))
+        break;
+      hit.score = idem_fingerprint_fuse_person (chunk->probe, chunk->n_probe,
+                                                person->fingers, person->n_fingers,
+                                                &hit.best_finger_score);
+      if (hit.score > 0.0 && hit.score >= chunk->min_score)
+        hits_offer (chunk->hits, &chunk->n_hits, chunk->max_results, hit);
+    }
+}
+
+static void
+worker_cb (gpointer data,
+           gpointer user_data)
+{
+  Chunk *chunk = data;
+
+  chunk_run (chunk);
+
+  g_mutex_lock (&chunk->barrier->mutex);
+  if (--chunk->barrier->pending == 0)
+    g_cond_signal (&chunk->barrier->cond);
+  g_mutex_unlock (&chunk->barrier->mutex);
+}
+
+static void
+idem_fingerprint_gallery_finalize (GObject *object)
+{
+  IdemFingerprintGallery *self = IDEM_FINGERPRINT_GALLERY (object);
+
+  if (self->pool != NULL)
+    g_thread_pool_free (self->pool, FALSE, TRUE);
+  g_clear_pointer (&self->by_reference, g_hash_table_unref);
+  g_clear_pointer (&self->persons, g_ptr_array_unref);
+  g_rw_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (idem_fingerprint_gallery_parent_class)->finalize (object);
+}
+
+static void
+idem_fingerprint_gallery_constructed (GObject *object)
+{
+  IdemFingerprintGallery *self = IDEM_FINGERPRINT_GALLERY (object);
+
+  G_OBJECT_CLASS (idem_fingerprint_gallery_parent_class)->constructed (object);
+
+  if (self->n_workers == 0)
+    self->n_workers = MAX (1, g_get_num_processors ());
+  /* The caller's thread takes one share of the work itself. */
+  if (self->n_workers > 1)
+    self->pool = g_thread_pool_new (worker_cb, NULL, self->n_workers - 1, TRUE, NULL);
+}
+
+static void
+idem_fingerprint_gallery_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  IdemFingerprintGallery *self = IDEM_FINGERPRINT_GALLERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_WORKERS:
+      g_value_set_uint (value, self->n_workers);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+idem_fingerprint_gallery_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  IdemFingerprintGallery *self = IDEM_FINGERPRINT_GALLERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_WORKERS:
+      self->n_workers = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+idem_fingerprint_gallery_class_init (IdemFingerprintGalleryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = idem_fingerprint_gallery_constructed;
+  object_class->finalize = idem_fingerprint_gallery_finalize;
+  object_class->get_property = idem_fingerprint_gallery_get_property;
+  object_class->set_property = idem_fingerprint_gallery_set_property;
+
+  /**
+   * IdemFingerprintGallery:n-workers:
+   *
+   * Threads an identification uses, the caller's included; 0 means one a
+   * processor.
+   */
+  properties[PROP_N_WORKERS] =
+    g_param_spec_uint ("n-workers", NULL, NULL,
+                       0, 256, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+idem_fingerprint_gallery_init (IdemFingerprintGallery *self)
+{
+  g_rw_lock_init (&self->lock);
+  self->persons = g_ptr_array_new_with_free_func ((GDestroyNotify) person_free);
+  self->by_reference = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+/**
+ * idem_fingerprint_gallery_new:
+ * @n_workers: threads for identification, the caller's included; 0 for one
+ *   a processor
+ *
+ * Returns: (transfer full): an empty in-memory gallery
+ */
+IdemFingerprintGallery *
+idem_fingerprint_gallery_new (guint n_workers)
+{
+  return g_object_new (IDEM_TYPE_FINGERPRINT_GALLERY, "n-workers", n_workers, NULL);
+}
+
+guint
+idem_fingerprint_gallery_get_n_workers (IdemFingerprintGallery *self)
+{
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), 0);
+
+  return self->n_workers;
+}
+
+guint
+idem_fingerprint_gallery_get_count (IdemFingerprintGallery *self)
+{
+  guint count;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), 0);
+
+  g_rw_lock_reader_lock (&self->lock);
+  count = self->persons->len;
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return count;
+}
+
+/**
+ * idem_fingerprint_gallery_get_template_bytes:
+ * @self: a gallery
+ *
+ * Returns: the memory held by the compiled templates of all persons
+ */
+gsize
+idem_fingerprint_gallery_get_template_bytes (IdemFingerprintGallery *self)
+{
+  gsize bytes;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), 0);
+
+  g_rw_lock_reader_lock (&self->lock);
+  bytes = self->template_bytes;
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return bytes;
+}
+
+static gboolean
+check_reference (const char  *reference_id,
+                 GError     **error)
+{
+  if (reference_id[0] == '\0' || strlen (reference_id) > MAX_REFERENCE_LENGTH)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_INVALID_REFERENCE,
+                   "A reference ID must have 1 to %u bytes", MAX_REFERENCE_LENGTH);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * idem_fingerprint_gallery_insert:
+ * @self: a gallery
+ * @reference_id: the person's reference ID
+ * @fingers: (array length=n_fingers): the person's fingers
+ * @n_fingers: how many, at least one
+ * @error: return location for an error
+ *
+ * Adds a person.  Safe to call from any thread, also while identifications
+ * run (they see the gallery either before or after the insert).  A reference
+ * ID already present is refused with
+ * %IDEM_FINGERPRINT_ERROR_DUPLICATE_REFERENCE and nothing changes.
+ *
+ * Returns: %TRUE when the person was added
+ */
+gboolean
+idem_fingerprint_gallery_insert (IdemFingerprintGallery     *self,
+                                 const char                 *reference_id,
+                                 IdemFingerTemplate * const *fingers,
+                                 guint                       n_fingers,
+                                 GError                    **error)
+{
+  Person *person;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), FALSE);
+  g_return_val_if_fail (reference_id != NULL, FALSE);
+  g_return_val_if_fail (fingers != NULL || n_fingers == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_reference (reference_id, error))
+    return FALSE;
+  if (n_fingers == 0)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
+                   "Person “%s” has no finger to enrol", reference_id);
+      return FALSE;
+    }
+
+  person = g_malloc0 (sizeof (Person) + n_fingers * sizeof (IdemFingerTemplate *));
+  person->reference_id = g_strdup (reference_id);
+  person->n_fingers = n_fingers;
+  for (guint i = 0; i < n_fingers; i++)
+    person->fingers[i] = idem_finger_template_ref (fingers[i]);
+
+  g_rw_lock_writer_lock (&self->lock);
+  if (g_hash_table_contains (self->by_reference, reference_id))
+    {
+      g_rw_lock_writer_unlock (&self->lock);
+      person_free (person);
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_DUPLICATE_REFERENCE,
+                   "The gallery already holds reference ID “%s”", reference_id);
+      return FALSE;
+    }
+  person->slot = self->persons->len;
+  g_ptr_array_add (self->persons, person);
+  g_hash_table_insert (self->by_reference, person->reference_id, person);
+  for (guint i = 0; i < n_fingers; i++)
+    self->template_bytes += idem_finger_template_get_size (fingers[i]);
+  g_rw_lock_writer_unlock (&self->lock);
+
+  return TRUE;
+}
+
+/**
+ * idem_fingerprint_gallery_remove:
+ * @self: a gallery
+ * @reference_id: the person's reference ID
+ * @error: return location for an error
+ *
+ * Removes a person; thread-safe like idem_fingerprint_gallery_insert().
+ *
+ * Returns: %TRUE when the person was removed,
+ *   %IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE when there was none
+ */
+gboolean
+idem_fingerprint_gallery_remove (IdemFingerprintGallery  *self,
+                                 const char              *reference_id,
+                                 GError                 **error)
+{
+  Person *person;
+  guint slot;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), FALSE);
+  g_return_val_if_fail (reference_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_rw_lock_writer_lock (&self->lock);
+  person = g_hash_table_lookup (self->by_reference, reference_id);
+  if (person == NULL)
+    {
+      g_rw_lock_writer_unlock (&self->lock);
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE,
+                   "The gallery holds no reference ID “%s”", reference_id);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < person->n_fingers; i++)
+    self->template_bytes -= idem_finger_template_get_size (person->fingers[i]);
+  g_hash_table_remove (self->by_reference, reference_id);
+
+  /* Swap the last person into the hole: removal stays O(1). */
+  slot = person->slot;
+  if (slot != self->persons->len - 1)
+    {
+      Person *last = g_ptr_array_index (self->persons, self->persons->len - 1);
+
+      self->persons->pdata[slot] = last;
+      last->slot = slot;
+      self->persons->pdata[self->persons->len - 1] = person;
+    }
+  g_ptr_array_remove_index (self->persons, self->persons->len - 1);
+  g_rw_lock_writer_unlock (&self->lock);
+
+  return TRUE;
+}
+
+gboolean
+idem_fingerprint_gallery_contains (IdemFingerprintGallery *self,
+                                   const char             *reference_id)
+{
+  gboolean found;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), FALSE);
+  g_return_val_if_fail (reference_id != NULL, FALSE);
+
+  g_rw_lock_reader_lock (&self->lock);
+  found = g_hash_table_contains (self->by_reference, reference_id);
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return found;
+}
+
+/**
+ * idem_fingerprint_gallery_verify:
+ * @self: a gallery
+ * @reference_id: whom the probe claims to be
+ * @probe: (array length=n_probe): the probe's fingers
+ * @n_probe: how many
+ * @score: (out): the fused score
+ * @error: return location for an error
+ *
+ * 1:1 verification against one enrolled person.
+ *
+ * Returns: %TRUE with @score set, or %FALSE with @error set
+ */
+gboolean
+idem_fingerprint_gallery_verify (IdemFingerprintGallery     *self,
+                                 const char                 *reference_id,
+                                 IdemFingerTemplate * const *probe,
+                                 guint                       n_probe,
+                                 double                     *score,
+                                 GError                    **error)
+{
+  const Person *person;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), FALSE);
+  g_return_val_if_fail (reference_id != NULL, FALSE);
+  g_return_val_if_fail (probe != NULL || n_probe == 0, FALSE);
+  g_return_val_if_fail (score != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_probe == 0)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
+                   "The probe has no finger");
+      return FALSE;
+    }
+
+  g_rw_lock_reader_lock (&self->lock);
+  person = g_hash_table_lookup (self->by_reference, reference_id);
+  if (person == NULL)
+    {
+      g_rw_lock_reader_unlock (&self->lock);
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE,
+                   "The gallery holds no reference ID “%s”", reference_id);
+      return FALSE;
+    }
+  *score = idem_fingerprint_fuse_person (probe, n_probe, person->fingers, person->n_fingers, NULL);
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return TRUE;
+}
+
+static GPtrArray *
+identify_locked (IdemFingerprintGallery     *self,
+                 IdemFingerTemplate * const *probe,
+                 guint                       n_probe,
+                 guint                       max_results,
+                 double                      min_score,
+                 GCancellable               *cancellable)
+{
+  guint n_persons = self->persons->len;
+  guint n_chunks = MAX (1, MIN (self->n_workers, n_persons / 64 + 1));
+  g_autofree Chunk *chunks = g_new0 (Chunk, n_chunks);
+  g_autofree Hit *merged = g_new (Hit, max_results);
+  guint n_merged = 0;
+  Barrier barrier;
+  GPtrArray *result;
+
+  g_mutex_init (&barrier.mutex);
+  g_cond_init (&barrier.cond);
+  barrier.pending = n_chunks - 1;
+
+  for (guint c = 0; c < n_chunks; c++)
+    {
+      chunks[c] = (Chunk) {
+        .gallery = self,
+        .probe = probe,
+        .n_probe = n_probe,
+        .start = (guint) ((guint64) n_persons * c / n_chunks),
+        .end = (guint) ((guint64) n_persons * (c + 1) / n_chunks),
+        .max_results = max_results,
+        .min_score = min_score,
+        .cancellable = cancellable,
+        .hits = g_new (Hit, max_results),
+        .barrier = &barrier,
+      };
+      if (c > 0)
+        g_thread_pool_push (self->pool, &chunks[c], NULL);
+    }
+
+  chunk_run (&chunks[0]);
+
+  g_mutex_lock (&barrier.mutex);
+  while (barrier.pending > 0)
+    g_cond_wait (&barrier.cond, &barrier.mutex);
+  g_mutex_unlock (&barrier.mutex);
+  g_mutex_clear (&barrier.mutex);
+  g_cond_clear (&barrier.cond);
+
+  for (guint c = 0; c < n_chunks; c++)
+    {
+      for (guint h = 0; h < chunks[c].n_hits; h++)
+        hits_offer (merged, &n_merged, max_results, chunks[c].hits[h]);
+      g_free (chunks[c].hits);
+    }
+
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_fingerprint_candidate_free);
+  for (guint h = 0; h < n_merged; h++)
+    {
+      IdemFingerprintCandidate *candidate = g_new0 (IdemFingerprintCandidate, 1);
+
+      candidate->reference_id = g_strdup (merged[h].person->reference_id);
+      candidate->score = merged[h].score;
+      candidate->best_finger_score = merged[h].best_finger_score;
+      g_ptr_array_add (result, candidate);
+    }
+
+  return result;
+}
+
+static gboolean
+check_identify_args (IdemFingerTemplate * const *probe,
+                     guint                       n_probe,
+                     guint                       max_results,
+                     GError                    **error)
+{
+  if (n_probe == 0)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
+                   "The probe has no finger");
+      return FALSE;
+    }
+  if (max_results == 0)
+    {
+      g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
+                   "At least one result must be asked for");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * idem_fingerprint_gallery_identify:
+ * @self: a gallery
+ * @probe: (array length=n_probe): the probe's fingers
+ * @n_probe: how many
+ * @max_results: the most candidates to return
+ * @min_score: candidates below this fused score are left out
+ * @error: return location for an error
+ *
+ * 1:N identification over the whole gallery, spread over the gallery's
+ * workers.  Blocks; see idem_fingerprint_gallery_identify_async().
+ *
+ * Returns: (transfer container) (element-type IdemFingerprintCandidate):
+ *   candidates, best first
+ */
+GPtrArray *
+idem_fingerprint_gallery_identify (IdemFingerprintGallery     *self,
+                                   IdemFingerTemplate * const *probe,
+                                   guint                       n_probe,
+                                   guint                       max_results,
+                                   double                      min_score,
+                                   GError                    **error)
+{
+  GPtrArray *result;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), NULL);
+  g_return_val_if_fail (probe != NULL || n_probe == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_identify_args (probe, n_probe, max_results, error))
+    return NULL;
+
+  g_rw_lock_reader_lock (&self->lock);
+  result = identify_locked (self, probe, n_probe, max_results, min_score, NULL);
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return result;
+}
+
+typedef struct
+{
+  GPtrArray *probe;
+  guint      max_results;
+  double     min_score;
+} IdentifyData;
+
+static void
+identify_data_free (IdentifyData *data)
+{
+  g_ptr_array_unref (data->probe);
+  g_free (data);
+}
+
+static void
+identify_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  IdemFingerprintGallery *self = source_object;
+  IdentifyData *data = task_data;
+  GPtrArray *result;
+
+  g_rw_lock_reader_lock (&self->lock);
+  result = identify_locked (self, (IdemFingerTemplate * const *) data->probe->pdata, data->probe->len,
+                            data->max_results, data->min_score, cancellable);
+  g_rw_lock_reader_unlock (&self->lock);
+
+  if (g_task_return_error_if_cancelled (task))
+    g_ptr_array_unref (result);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+idem_fingerprint_gallery_identify_async (IdemFingerprintGallery     *self,
+                                         IdemFingerTemplate * const *probe,
+                                         guint                       n_probe,
+                                         guint                       max_results,
+                                         double                      min_score,
+                                         GCancellable               *cancellable,
+                                         GAsyncReadyCallback         callback,
+                                         gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  IdentifyData *data;
+
+  g_return_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self));
+  g_return_if_fail (probe != NULL || n_probe == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, idem_fingerprint_gallery_identify_async);
+
+  if (!check_identify_args (probe, n_probe, max_results, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (IdentifyData, 1);
+  data->probe = g_ptr_array_new_full (n_probe, (GDestroyNotify) idem_finger_template_unref);
+  for (guint i = 0; i < n_probe; i++)
+    g_ptr_array_add (data->probe, idem_finger_template_ref (probe[i]));
+  data->max_results = max_results;
+  data->min_score = min_score;
+  g_task_set_task_data (task, data, (GDestroyNotify) identify_data_free);
+  g_task_run_in_thread (task, identify_thread);
+}
+
+GPtrArray *
+idem_fingerprint_gallery_identify_finish (IdemFingerprintGallery  *self,
+                                          GAsyncResult            *result,
+                                          GError                 **error)
+{
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
