@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
-gboolean idem_ui_apply_language (const char *code);
+gboolean       idem_ui_apply_language     (const char *code);
+GSimpleAction *idem_language_action_new   (GSettings  *settings,
+                                           const char *key);
 
 G_END_DECLS

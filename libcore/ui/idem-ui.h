@@ -10,5 +10,8 @@
 #include "idem-hw.h"
 
 #define IDEM_INSIDE
+# include "idem-form.h"
+# include "idem-language-chooser.h"
+# include "idem-server-address.h"
 # include "idem-ui-language.h"
 #undef IDEM_INSIDE

@@ -1,0 +1,20 @@
+/* reg-application.h
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#pragma once
+
+#include "idem-ui.h"
+
+G_BEGIN_DECLS
+
+#define REG_APPLICATION_ID "org.idem.Registration"
+
+#define REG_TYPE_APPLICATION (reg_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (RegApplication, reg_application, REG, APPLICATION, AdwApplication)
+
+RegApplication *reg_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,329 @@
+/* gui-test-util.c — helpers shared by the application tests
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#include "config.h"
+
+#include "gui-test-util.h"
+
+#include <glib/gstdio.h>
+
+/**
+ * gui_test_init:
+ *
+ * Sets up gettext, GTK and the test framework.  Animations are turned off so
+ * that a screenshot never catches a page half faded in.
+ */
+void
+gui_test_init (int    *argc,
+               char ***argv)
+{
+  idem_i18n_init ();
+  gtk_test_init (argc, argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+/**
+ * gui_test_start_application:
+ * @application: one of the applications
+ *
+ * Registers @application (without claiming its bus name, so that a test
+ * never talks to a running copy of the app) and activates it the way a
+ * launcher does, then waits until its window is on screen and laid out.
+ *
+ * Returns: (transfer none): the application's window
+ */
+GtkWindow *
+gui_test_start_application (GApplication *application)
+{
+  g_autoptr(GError) error = NULL;
+  GList *windows;
+
+  g_application_set_flags (application, G_APPLICATION_NON_UNIQUE);
+  g_application_register (application, NULL, &error);
+  g_assert_no_error (error);
+
+  g_application_activate (application);
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (application));
+  g_assert_nonnull (windows);
+  g_assert_null (windows->next);
+
+  gui_test_wait_frames (windows->data, 3);
+
+  return windows->data;
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *remaining = user_data;
+
+  if (*remaining > 0)
+    (*remaining)--;
+
+  return *remaining > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gui_test_wait_frames:
+ * @widget: a widget in a window that is being shown
+ * @n_frames: how many frames to wait for
+ *
+ * Runs the main loop until @widget is mapped and its window has drawn
+ * @n_frames frames, so that layout and styles are settled.
+ */
+void
+gui_test_wait_frames (GtkWidget *widget,
+                      guint      n_frames)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+  guint remaining = n_frames;
+
+  timeout_id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (!gtk_widget_get_mapped (root) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  gtk_widget_add_tick_callback (root, count_frame_cb, &remaining, NULL);
+  while (remaining > 0 && !timed_out)
+    {
+      gtk_widget_queue_draw (root);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/**
+ * gui_test_set_language:
+ * @widget: any widget of the application's window
+ * @code: a language code
+ *
+ * Chooses @code through the `app.language` action, which is what the
+ * language chooser's buttons activate when clicked, and waits for the
+ * rebuilt window to be drawn.
+ */
+void
+gui_test_set_language (GtkWidget  *widget,
+                       const char *code)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+
+  g_assert_true (gtk_widget_activate_action (root, "app.language", "s", code));
+  gui_test_wait_frames (root, 2);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) &&
+      gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  /* Only the page on screen counts: a hidden stack page may well hold the
+   * same words. */
+  if (GTK_IS_STACK (widget))
+    {
+      GtkWidget *visible = gtk_stack_get_visible_child (GTK_STACK (widget));
+
+      return visible != NULL ? find_label (visible, text) : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * gui_test_find_label:
+ * @root: where to look
+ * @text: the text of the label, without mnemonic underscores
+ *
+ * Returns: (transfer none) (nullable): the first visible label under @root
+ *   that shows @text on the visible page of every stack
+ */
+GtkWidget *
+gui_test_find_label (GtkWidget  *root,
+                     const char *text)
+{
+  return find_label (root, text);
+}
+
+/**
+ * gui_test_find_widget:
+ * @root: where to look
+ * @type: a widget type
+ *
+ * Returns: (transfer none) (nullable): the first widget of @type under @root,
+ *   depth first
+ */
+GtkWidget *
+gui_test_find_widget (GtkWidget *root,
+                      GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+gui_test_assert_label (GtkWidget  *root,
+                       const char *text)
+{
+  if (find_label (root, text) == NULL)
+    g_error ("No visible label shows “%s”", text);
+}
+
+/**
+ * gui_test_assert_direction:
+ * @root: a widget
+ * @direction: %GTK_TEXT_DIR_LTR or %GTK_TEXT_DIR_RTL
+ *
+ * Asserts that @root and every widget under it lay out in @direction.
+ */
+void
+gui_test_assert_direction (GtkWidget        *root,
+                           GtkTextDirection  direction)
+{
+  if (gtk_widget_get_direction (root) != direction)
+    g_error ("%s lays out %s", G_OBJECT_TYPE_NAME (root),
+             gtk_widget_get_direction (root) == GTK_TEXT_DIR_RTL ? "right to left" : "left to right");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gui_test_assert_direction (child, direction);
+}
+
+/**
+ * gui_test_assert_accessible:
+ * @root: a widget
+ *
+ * Asserts what a keyboard or screen-reader user needs from the widgets under
+ * @root: every text entry has a label that names it and moves the focus to
+ * it with its mnemonic, and every button that shows only an icon has an
+ * accessible name.
+ */
+void
+gui_test_assert_accessible (GtkWidget *root)
+{
+  if (GTK_IS_ENTRY (root) || GTK_IS_PASSWORD_ENTRY (root))
+    {
+      GList *labels = gtk_widget_list_mnemonic_labels (root);
+
+      if (labels == NULL)
+        g_error ("A %s has no label", G_OBJECT_TYPE_NAME (root));
+      g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root),
+                                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+      g_list_free (labels);
+      return;
+    }
+
+  if (GTK_IS_BUTTON (root) && gtk_button_get_icon_name (GTK_BUTTON (root)) != NULL)
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("The button showing %s has no accessible label",
+                 gtk_button_get_icon_name (GTK_BUTTON (root)));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gui_test_assert_accessible (child);
+}
+
+/**
+ * gui_test_save_screenshot:
+ * @window: a window on screen
+ * @name: the file name without extension, such as "registration-ar"
+ *
+ * Renders @window in-process with the Cairo renderer and saves it as
+ * `screenshots/NAME.png` in the test build directory, then reads the file
+ * back to check that it holds an image of the window's size.
+ */
+void
+gui_test_save_screenshot (GtkWidget  *window,
+                          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gsk_cairo_renderer_new ();
+  gsk_renderer_realize (renderer, gtk_native_get_surface (GTK_NATIVE (window)), &error);
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                          "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file_name = g_strdup_printf ("%s.png", name);
+  path = g_build_filename (dir, file_name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+
+  saved = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, height);
+
+  g_test_message ("Screenshot: %s", path);
+}
