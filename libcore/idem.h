@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #define IDEM_INSIDE
+# include "idem-crypto.h"
 # include "idem-fingerprint-matcher.h"
 # include "idem-keystore.h"
 # include "idem-language.h"
