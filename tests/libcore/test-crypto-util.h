@@ -112,8 +112,11 @@ base58btc_decode (const char *text)
   return g_byte_array_free_to_bytes (out);
 }
 
+/* Canonical forms are hashed byte for byte, so @strip is only for files
+ * holding one value (hex, base58) that may end in a newline. */
 static inline char *
-shared_file_contents (const char *relative_path)
+shared_file_contents (const char *relative_path,
+                      gboolean    strip)
 {
   const char *shared_dir = g_getenv ("IDEM_SHARED_DIR");
   g_autofree char *path = NULL;
@@ -125,7 +128,7 @@ shared_file_contents (const char *relative_path)
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
 
-  return g_strstrip (contents);
+  return strip ? g_strstrip (contents) : contents;
 }
 
 /* A self-signed certificate, as a MOSIP keymanager issues for a machine. */
