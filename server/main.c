@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "srv-cli.h"
+
 #include "idem.h"
 
 int
@@ -14,5 +16,6 @@ main (int   argc,
       char *argv[])
 {
   idem_i18n_init ();
-  return 0;
+
+  return srv_cli_run (argc, argv);
 }

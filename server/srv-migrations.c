@@ -1,0 +1,61 @@
+/* srv-migrations.c — the database schema, as an ordered list of steps
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Each module that needs tables (sync, intake, pipeline, idrepo, auth,
+ * ledger, …) appends its own steps here.  The runner in srv-database.c
+ * applies the steps a database has not seen yet, each in its own
+ * transaction, and records each in schema_migrations.
+ */
+
+#define G_LOG_DOMAIN "idem-server"
+
+#include "config.h"
+
+#include "srv-migrations.h"
+
+static const SrvMigration migrations[] = {
+  {
+    1, "server metadata",
+    /* Facts about this server instance that must survive restarts and
+     * travel with the database: when it was created, its instance id. */
+    "CREATE TABLE server_metadata ("
+    "  key   TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") STRICT;"
+    "INSERT INTO server_metadata (key, value)"
+    "  VALUES ('created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+    "         ('instance-id', lower(hex(randomblob(16))));"
+  },
+  {
+    2, "audit events",
+    /* Every operation leaves an audit event (who, what, on which object,
+     * with which outcome); identity changes also go to the ledger. */
+    "CREATE TABLE audit_event ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  time       TEXT NOT NULL,"
+    "  actor      TEXT NOT NULL,"
+    "  action     TEXT NOT NULL,"
+    "  object     TEXT,"
+    "  outcome    TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),"
+    "  detail     TEXT"
+    ") STRICT;"
+    "CREATE INDEX audit_event_time ON audit_event (time);"
+  },
+};
+
+/**
+ * srv_migrations_get:
+ * @n_migrations: (out): the number of steps
+ *
+ * Returns: (transfer none) (array length=n_migrations): the schema steps in
+ *   order; step i has version i + 1
+ */
+const SrvMigration *
+srv_migrations_get (guint *n_migrations)
+{
+  g_return_val_if_fail (n_migrations != NULL, NULL);
+
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
+}

@@ -1,0 +1,331 @@
+/* srv-server.c — one running idem-server: its database, keys and listener
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Start-up checks everything before listening: the database (migrated),
+ * the keys (decrypted), the TLS certificate.  A server that cannot do its
+ * job refuses to start with an error saying why, rather than answer
+ * requests it would fail.
+ */
+
+#define G_LOG_DOMAIN "idem-server"
+
+#include "config.h"
+
+#include "srv-server.h"
+#include "srv-error.h"
+#include "srv-health.h"
+#include "srv-tls.h"
+
+#include "idem.h"
+
+#include <glib/gi18n.h>
+
+struct _SrvServer
+{
+  GObject      parent_instance;
+
+  SrvConfig   *config;
+  SrvDatabase *database;
+  SrvKeys     *keys;
+  SrvRouter   *router;
+  SoupServer  *soup;
+  gint64       start_time;
+};
+
+G_DEFINE_FINAL_TYPE (SrvServer, srv_server, G_TYPE_OBJECT)
+
+static void
+srv_server_dispose (GObject *object)
+{
+  SrvServer *self = (SrvServer *)object;
+
+  srv_server_stop (self, NULL);
+
+  G_OBJECT_CLASS (srv_server_parent_class)->dispose (object);
+}
+
+static void
+srv_server_finalize (GObject *object)
+{
+  SrvServer *self = (SrvServer *)object;
+
+  g_clear_pointer (&self->config, srv_config_free);
+
+  G_OBJECT_CLASS (srv_server_parent_class)->finalize (object);
+}
+
+static void
+srv_server_class_init (SrvServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = srv_server_dispose;
+  object_class->finalize = srv_server_finalize;
+}
+
+static void
+srv_server_init (SrvServer *self)
+{
+}
+
+/**
+ * srv_server_new:
+ * @config: (transfer full): the configuration to run with
+ *
+ * Returns: (transfer full): a server, not yet started
+ */
+SrvServer *
+srv_server_new (SrvConfig *config)
+{
+  SrvServer *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (SRV_TYPE_SERVER, NULL);
+  self->config = config;
+  return self;
+}
+
+static gboolean
+start_listening (SrvServer  *self,
+                 GError    **error)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  address = g_inet_address_new_from_string (self->config->address);
+  if (address == NULL)
+    {
+      g_set_error (error, SRV_ERROR, SRV_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an IP address"), self->config->address);
+      return FALSE;
+    }
+
+  socket_address = g_inet_socket_address_new (address, self->config->port);
+  if (!soup_server_listen (self->soup, socket_address,
+                           self->config->tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                           &local_error))
+    {
+      g_set_error (error, SRV_ERROR, SRV_ERROR_LISTEN,
+                   _("Could not listen on %s port %u: %s"),
+                   self->config->address, self->config->port, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * srv_server_start:
+ * @self: a server
+ * @error: return location for an error in %SRV_ERROR
+ *
+ * Opens and migrates the database, loads the keys and the TLS certificate,
+ * and listens.  On failure nothing is left open.
+ *
+ * Returns: whether the server is listening
+ */
+gboolean
+srv_server_start (SrvServer  *self,
+                  GError    **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *server_header = NULL;
+
+  g_return_val_if_fail (SRV_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  self->database = srv_database_open (self->config->database_path, FALSE, error);
+  if (self->database == NULL || !srv_database_migrate (self->database, error))
+    goto fail;
+
+  self->keys = srv_keys_load (self->config, error);
+  if (self->keys == NULL)
+    goto fail;
+
+  if (self->config->tls)
+    {
+      certificate = srv_tls_load (self->config->tls_certificate, self->config->tls_key, error);
+      if (certificate == NULL)
+        goto fail;
+    }
+
+  /* The trailing space makes libsoup append its own name and version. */
+  server_header = g_strdup_printf ("idem-server/%s ", IDEM_VERSION_STRING);
+  self->soup = soup_server_new ("server-header", server_header,
+                                "tls-certificate", certificate,
+                                NULL);
+
+  self->router = srv_router_new ();
+  srv_health_add_routes (self->router, self);
+  srv_router_attach (self->router, self->soup);
+
+  if (!start_listening (self, error))
+    goto fail;
+
+  self->start_time = g_get_monotonic_time ();
+  return TRUE;
+
+fail:
+  srv_server_stop (self, NULL);
+  return FALSE;
+}
+
+/**
+ * srv_server_stop:
+ * @self: a server
+ * @error: return location for a %SRV_ERROR_DATABASE error
+ *
+ * Stops listening, drops open connections, checkpoints and closes the
+ * database and frees the keys.  Stopping a stopped server does nothing.
+ *
+ * Returns: whether the database closed cleanly
+ */
+gboolean
+srv_server_stop (SrvServer  *self,
+                 GError    **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (SRV_IS_SERVER (self), FALSE);
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+
+  if (self->router != NULL)
+    srv_router_detach (self->router);
+
+  g_clear_object (&self->router);
+  g_clear_object (&self->soup);
+
+  if (self->database != NULL)
+    ok = srv_database_close (self->database, error);
+
+  g_clear_object (&self->database);
+  g_clear_pointer (&self->keys, srv_keys_free);
+
+  return ok;
+}
+
+SrvConfig *
+srv_server_get_config (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->config;
+}
+
+SrvDatabase *
+srv_server_get_database (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->database;
+}
+
+SrvKeys *
+srv_server_get_keys (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->keys;
+}
+
+/**
+ * srv_server_get_router:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the router, for modules to add routes
+ */
+SrvRouter *
+srv_server_get_router (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->router;
+}
+
+SoupServer *
+srv_server_get_soup (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->soup;
+}
+
+/**
+ * srv_server_get_start_time:
+ * @self: a server
+ *
+ * Returns: the monotonic time (g_get_monotonic_time()) the server started
+ *   listening at
+ */
+gint64
+srv_server_get_start_time (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), 0);
+
+  return self->start_time;
+}
+
+/**
+ * srv_server_get_port:
+ * @self: a started server
+ *
+ * Returns: the port actually bound, which differs from the configured one
+ *   when that was 0; 0 when not listening
+ */
+guint
+srv_server_get_port (SrvServer *self)
+{
+  GSList *listeners;
+  guint port = 0;
+
+  g_return_val_if_fail (SRV_IS_SERVER (self), 0);
+
+  if (self->soup == NULL)
+    return 0;
+
+  /* Not soup_server_get_uris(): in libsoup 3.2 it leaks its GUris. */
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL && port == 0; l = l->next)
+    {
+      g_autoptr(GSocketAddress) address = g_socket_get_local_address (l->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (address))
+        port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+    }
+  g_slist_free (listeners);
+
+  return port;
+}
+
+/**
+ * srv_server_get_url:
+ * @self: a started server
+ *
+ * Returns: (transfer full) (nullable): the base URL the server answers on,
+ *   such as "https://127.0.0.1:8443/"
+ */
+char *
+srv_server_get_url (SrvServer *self)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  guint port;
+
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  port = srv_server_get_port (self);
+  if (port == 0)
+    return NULL;
+
+  address = g_inet_address_new_from_string (self->config->address);
+  return g_strdup_printf ("%s://%s%s%s:%u/",
+                          self->config->tls ? "https" : "http",
+                          g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? "[" : "",
+                          self->config->address,
+                          g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? "]" : "",
+                          port);
+}

@@ -1,0 +1,35 @@
+/* srv-server.h — one running idem-server: its database, keys and listener
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "srv-config.h"
+#include "srv-database.h"
+#include "srv-http.h"
+#include "srv-keys.h"
+
+G_BEGIN_DECLS
+
+#define SRV_TYPE_SERVER (srv_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (SrvServer, srv_server, SRV, SERVER, GObject)
+
+SrvServer   *srv_server_new            (SrvConfig  *config);
+gboolean     srv_server_start          (SrvServer  *self,
+                                        GError    **error);
+gboolean     srv_server_stop           (SrvServer  *self,
+                                        GError    **error);
+SrvConfig   *srv_server_get_config     (SrvServer  *self);
+SrvDatabase *srv_server_get_database   (SrvServer  *self);
+SrvKeys     *srv_server_get_keys       (SrvServer  *self);
+SrvRouter   *srv_server_get_router     (SrvServer  *self);
+SoupServer  *srv_server_get_soup       (SrvServer  *self);
+gint64       srv_server_get_start_time (SrvServer  *self);
+guint        srv_server_get_port       (SrvServer  *self);
+char        *srv_server_get_url        (SrvServer  *self);
+
+G_END_DECLS
