@@ -13,8 +13,15 @@
 #define IDEM_INSIDE
 # include "idem-crypto.h"
 # include "idem-fingerprint-matcher.h"
+# include "idem-id-error.h"
+# include "idem-id-policy.h"
 # include "idem-keystore.h"
 # include "idem-language.h"
 # include "idem-minutiae.h"
+# include "idem-prid.h"
+# include "idem-rid.h"
+# include "idem-uin.h"
+# include "idem-verhoeff.h"
 # include "idem-version.h"
+# include "idem-vid.h"
 #undef IDEM_INSIDE
