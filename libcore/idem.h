@@ -18,6 +18,7 @@
 # include "idem-keystore.h"
 # include "idem-language.h"
 # include "idem-minutiae.h"
+# include "idem-mosip-crypto.h"
 # include "idem-prid.h"
 # include "idem-rid.h"
 # include "idem-uin.h"

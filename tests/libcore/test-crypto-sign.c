@@ -21,24 +21,6 @@ static EVP_PKEY *ec_key;
 static EVP_PKEY *ec_other_key;
 static EVP_PKEY *ed_key;
 
-static EVP_PKEY *
-public_only (EVP_PKEY *key)
-{
-  unsigned char *der = NULL;
-  const unsigned char *p;
-  EVP_PKEY *public_key;
-  int length;
-
-  length = i2d_PUBKEY (key, &der);
-  g_assert_cmpint (length, >, 0);
-  p = der;
-  public_key = d2i_PUBKEY (NULL, &p, length);
-  OPENSSL_free (der);
-  g_assert_nonnull (public_key);
-
-  return public_key;
-}
-
 typedef struct
 {
   const char *secret;

@@ -131,6 +131,25 @@ shared_file_contents (const char *relative_path,
   return strip ? g_strstrip (contents) : contents;
 }
 
+/* The public half alone, as a verifier or a sender gets it. */
+static inline EVP_PKEY *
+public_only (EVP_PKEY *key)
+{
+  unsigned char *der = NULL;
+  const unsigned char *p;
+  EVP_PKEY *public_key;
+  int length;
+
+  length = i2d_PUBKEY (key, &der);
+  g_assert_cmpint (length, >, 0);
+  p = der;
+  public_key = d2i_PUBKEY (NULL, &p, length);
+  OPENSSL_free (der);
+  g_assert_nonnull (public_key);
+
+  return public_key;
+}
+
 /* A self-signed certificate, as a MOSIP keymanager issues for a machine. */
 static inline X509 *
 make_certificate (EVP_PKEY   *key,
