@@ -50,6 +50,7 @@ srv_serve_command (int    argc,
                    char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SrvConfig) overrides = NULL;
   g_autoptr(SrvConfig) config = NULL;
   g_autoptr(SrvServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -91,16 +92,10 @@ srv_serve_command (int    argc,
       return SRV_EXIT_USAGE;
     }
 
-  srv_log_set_verbose (verbose);
-
-  config = srv_config_load (argv[1], &error);
-  if (config == NULL)
-    {
-      g_printerr (_("idem-server serve: %s\n"), error->message);
-      return SRV_EXIT_FAILURE;
-    }
-
-  if (address != NULL && !srv_config_set_address (config, address, &error))
+  /* Check the overrides before touching the data directory: a typo in an
+   * option is a usage error whatever the directory holds. */
+  overrides = srv_config_new_default ("/");
+  if (address != NULL && !srv_config_set_address (overrides, address, &error))
     {
       g_printerr (_("idem-server serve: --address: %s\n"), error->message);
       return SRV_EXIT_USAGE;
@@ -115,12 +110,26 @@ srv_serve_command (int    argc,
           g_printerr (_("idem-server serve: --port: “%s” is not a number\n"), port);
           return SRV_EXIT_USAGE;
         }
-      if (!srv_config_set_port (config, value, &error))
+      if (!srv_config_set_port (overrides, value, &error))
         {
           g_printerr (_("idem-server serve: --port: %s\n"), error->message);
           return SRV_EXIT_USAGE;
         }
     }
+
+  srv_log_set_verbose (verbose);
+
+  config = srv_config_load (argv[1], &error);
+  if (config == NULL)
+    {
+      g_printerr (_("idem-server serve: %s\n"), error->message);
+      return SRV_EXIT_FAILURE;
+    }
+
+  if (address != NULL)
+    srv_config_set_address (config, overrides->address, NULL);
+  if (port != NULL)
+    config->port = overrides->port;
 
   server = srv_server_new (g_steal_pointer (&config));
   if (!srv_server_start (server, &error))
