@@ -155,6 +155,27 @@ find_repeated_block (const IdemIdPolicy *policy,
   if (b == 0 || 2 * b > n)
     return FALSE;
 
+  /* MOSIP's usual limit, and the generator's hot path: one table lookup per
+   * pair, each pair entering the table once the next one cannot overlap it. */
+  if (b == 2)
+    {
+      gint8 start_of[100];
+
+      memset (start_of, -1, sizeof start_of);
+      for (guint j = 0; j + 2 <= n; j++)
+        {
+          if (j >= 2 && start_of[v[j - 2] * 10 + v[j - 1]] < 0)
+            start_of[v[j - 2] * 10 + v[j - 1]] = (gint8) (j - 2);
+          if (start_of[v[j] * 10 + v[j + 1]] >= 0)
+            {
+              *first = (guint) start_of[v[j] * 10 + v[j + 1]];
+              return TRUE;
+            }
+        }
+
+      return FALSE;
+    }
+
   for (guint i = 0; i + 2 * b <= n; i++)
     {
       for (guint j = i + b; j + b <= n; j++)
