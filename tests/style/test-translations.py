@@ -11,6 +11,7 @@
 # SPDX-License-Identifier: MPL-2.0
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -79,6 +80,7 @@ class Entry:
         self.msgstr = {}
         self.fuzzy = False
         self.line = 0
+        self.location = ''
 
     def key(self):
         return (self.context, self.msgid)
@@ -112,6 +114,8 @@ def parse_po(path):
             if line.startswith('#'):
                 if entry.msgid is not None and field is not None:
                     finish()
+                if line.startswith('#:') and not entry.location:
+                    entry.location = line[2:].split()[0] if line[2:].split() else ''
                 if line.startswith('#,') and 'fuzzy' in [flag.strip() for flag in line[2:].split(',')]:
                     entry.fuzzy = True
                 continue
@@ -167,6 +171,22 @@ def extract_template(root, scratch):
     if result.returncode != 0:
         return None, result.stderr
     return [e for e in parse_po(pot) if e.msgid != ''], result.stderr
+
+
+# A message that ends inside a printf directive was cut short by a macro such
+# as G_GSIZE_FORMAT: xgettext extracts only the literal part, while the program
+# looks up the whole string, so no translation can ever match it.
+CUT_DIRECTIVE = re.compile(r'(?<!%)(?:%%)*%[-+ #0-9.*]*[hlLqjzt]*$')
+
+
+def check_cut_messages(tap, template):
+    cut = [message for message in template or []
+           if CUT_DIRECTIVE.search(message.msgid)
+           or (message.plural is not None and CUT_DIRECTIVE.search(message.plural))]
+    tap.result(not cut,
+               'no message is cut short by a format macro (G_GSIZE_FORMAT and the like '
+               'cannot be inside a translatable string)',
+               ['cut: ' + message.describe() + ' at ' + message.location for message in cut])
 
 
 def check_language(tap, root, language, template):
@@ -227,7 +247,7 @@ def main():
     catalogues = sorted(name[:-3] for name in os.listdir(os.path.join(root, 'po'))
                         if name.endswith('.po'))
 
-    tap = Tap(3 + 3 * len(languages))
+    tap = Tap(4 + 3 * len(languages))
 
     absent = [language for language in REQUIRED_LANGUAGES if language not in languages]
     tap.result(not absent, 'po/LINGUAS has %s' % ' and '.join(REQUIRED_LANGUAGES),
@@ -244,6 +264,8 @@ def main():
                'xgettext extracts the template from po/POTFILES.in (%d messages)'
                % (len(template) if template is not None else 0),
                [errors] if errors else [])
+
+    check_cut_messages(tap, template)
 
     for language in languages:
         check_language(tap, root, language, template)
