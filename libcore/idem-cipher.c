@@ -178,8 +178,8 @@ idem_aes_gcm_open (const guint8  *key,
   if (sealed_length < IDEM_GCM_TAG_SIZE)
     {
       idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_INPUT,
-                             _("The encrypted data has %" G_GSIZE_FORMAT " bytes, fewer than its %d-byte authentication tag"),
-                             sealed_length, IDEM_GCM_TAG_SIZE);
+                             _("The encrypted data has %lu bytes, fewer than its %d-byte authentication tag"),
+                             (gulong) sealed_length, IDEM_GCM_TAG_SIZE);
       return FALSE;
     }
 
@@ -356,8 +356,8 @@ idem_rsa_oaep_wrap (EVP_PKEY      *public_key,
   if (length > max_length)
     {
       idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_INPUT,
-                             _("RSA-OAEP with this key wraps at most %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT),
-                             max_length, length);
+                             _("RSA-OAEP with this key wraps at most %lu bytes, not %lu"),
+                             (gulong) max_length, (gulong) length);
       return NULL;
     }
 
@@ -417,8 +417,8 @@ idem_rsa_oaep_unwrap (EVP_PKEY      *private_key,
   if (length != buffer_size)
     {
       idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_INPUT,
-                             _("The wrapped key has %" G_GSIZE_FORMAT " bytes; this RSA key wraps into %" G_GSIZE_FORMAT),
-                             length, (gsize) buffer_size);
+                             _("The wrapped key has %lu bytes; this RSA key wraps into %lu"),
+                             (gulong) length, (gulong) buffer_size);
       return NULL;
     }
 

@@ -323,8 +323,8 @@ check_okm_length (gsize    okm_length,
   if (okm_length == 0 || okm_length > HKDF_SHA256_MAX_OUTPUT)
     {
       idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_INPUT,
-                             _("HKDF-SHA256 can derive 1 to %d bytes, not %" G_GSIZE_FORMAT),
-                             HKDF_SHA256_MAX_OUTPUT, okm_length);
+                             _("HKDF-SHA256 can derive 1 to %d bytes, not %lu"),
+                             HKDF_SHA256_MAX_OUTPUT, (gulong) okm_length);
       return FALSE;
     }
 
@@ -363,8 +363,8 @@ idem_hkdf_sha256_expand (const guint8  *prk,
   if (prk_length < IDEM_SHA256_SIZE)
     {
       idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_INPUT,
-                             _("An HKDF-SHA256 pseudorandom key has at least %d bytes, not %" G_GSIZE_FORMAT),
-                             IDEM_SHA256_SIZE, prk_length);
+                             _("An HKDF-SHA256 pseudorandom key has at least %d bytes, not %lu"),
+                             IDEM_SHA256_SIZE, (gulong) prk_length);
       return FALSE;
     }
 

@@ -126,8 +126,8 @@ envelope_parse (GBytes    *bytes,
   if (length < MIN_ENVELOPE_SIZE)
     {
       set_error (error, IDEM_MOSIP_CRYPTO_ERROR_TOO_SHORT,
-                 _("The encrypted data has %" G_GSIZE_FORMAT " bytes, fewer than the %d an envelope needs at least"),
-                 length, MIN_ENVELOPE_SIZE);
+                 _("The encrypted data has %lu bytes, fewer than the %d an envelope needs at least"),
+                 (gulong) length, MIN_ENVELOPE_SIZE);
       return FALSE;
     }
 
@@ -144,8 +144,8 @@ envelope_parse (GBytes    *bytes,
   if (key_block_length <= IDEM_MOSIP_THUMBPRINT_SIZE)
     {
       set_error (error, IDEM_MOSIP_CRYPTO_ERROR_BAD_KEY_BLOCK,
-                 _("The key block before “%s” has %" G_GSIZE_FORMAT " bytes, too few for a thumbprint and a wrapped key"),
-                 IDEM_MOSIP_KEY_SPLITTER, key_block_length);
+                 _("The key block before “%s” has %lu bytes, too few for a thumbprint and a wrapped key"),
+                 IDEM_MOSIP_KEY_SPLITTER, (gulong) key_block_length);
       return FALSE;
     }
 
@@ -153,8 +153,8 @@ envelope_parse (GBytes    *bytes,
   if (rest < IDEM_MOSIP_TAG_SIZE)
     {
       set_error (error, IDEM_MOSIP_CRYPTO_ERROR_TOO_SHORT,
-                 _("The encrypted data ends %" G_GSIZE_FORMAT " bytes after “%s”, before its %d-byte authentication tag"),
-                 rest, IDEM_MOSIP_KEY_SPLITTER, IDEM_MOSIP_TAG_SIZE);
+                 _("The encrypted data ends %lu bytes after “%s”, before its %d-byte authentication tag"),
+                 (gulong) rest, IDEM_MOSIP_KEY_SPLITTER, IDEM_MOSIP_TAG_SIZE);
       return FALSE;
     }
 
@@ -429,8 +429,9 @@ idem_mosip_decrypt (GBytes        *envelope,
   if (parsed.wrapped_key_length != expected_wrapped_length)
     {
       set_error (error, IDEM_MOSIP_CRYPTO_ERROR_BAD_KEY_BLOCK,
-                 _("The wrapped key has %" G_GSIZE_FORMAT " bytes; a %d-bit RSA key wraps into %" G_GSIZE_FORMAT),
-                 parsed.wrapped_key_length, EVP_PKEY_get_bits (private_key), expected_wrapped_length);
+                 _("The wrapped key has %lu bytes; a %d-bit RSA key wraps into %lu"),
+                 (gulong) parsed.wrapped_key_length, EVP_PKEY_get_bits (private_key),
+                 (gulong) expected_wrapped_length);
       return NULL;
     }
 
@@ -453,8 +454,8 @@ idem_mosip_decrypt (GBytes        *envelope,
   if (key_length != IDEM_AES_256_KEY_SIZE)
     {
       set_error (error, IDEM_MOSIP_CRYPTO_ERROR_UNWRAP_FAILED,
-                 _("The unwrapped key has %" G_GSIZE_FORMAT " bytes, not the %d of an AES-256 key"),
-                 key_length, IDEM_AES_256_KEY_SIZE);
+                 _("The unwrapped key has %lu bytes, not the %d of an AES-256 key"),
+                 (gulong) key_length, IDEM_AES_256_KEY_SIZE);
       return NULL;
     }
 

@@ -259,8 +259,8 @@ idem_crypto_verify (EVP_PKEY                *public_key,
       if (signature_length != IDEM_ES256_RAW_SIZE)
         {
           idem_crypto_set_error (error, IDEM_CRYPTO_ERROR_BAD_SIGNATURE,
-                                 _("An ES256 signature has %d bytes, not %" G_GSIZE_FORMAT),
-                                 IDEM_ES256_RAW_SIZE, signature_length);
+                                 _("An ES256 signature has %d bytes, not %lu"),
+                                 IDEM_ES256_RAW_SIZE, (gulong) signature_length);
           return FALSE;
         }
 
