@@ -13,7 +13,7 @@ main (int   argc,
 {
   g_autoptr(RegApplication) app = NULL;
 
-  idem_i18n_init ();
+  idem_ui_i18n_init ();
   idem_hw_init (&argc, &argv);
 
   app = reg_application_new ();

@@ -107,6 +107,18 @@ reg_window_close_request (GtkWindow *window)
 }
 
 static void
+reg_window_constructed (GObject *object)
+{
+  RegWindow *self = REG_WINDOW (object);
+
+  G_OBJECT_CLASS (reg_window_parent_class)->constructed (object);
+
+  /* Not in init: the construct-time "maximized" property would undo it. */
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
 reg_window_dispose (GObject *object)
 {
   RegWindow *self = REG_WINDOW (object);
@@ -124,6 +136,7 @@ reg_window_class_init (RegWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = reg_window_constructed;
   object_class->dispose = reg_window_dispose;
 
   window_class->close_request = reg_window_close_request;
@@ -147,8 +160,6 @@ reg_window_init (RegWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
 
   reg_window_build_pages (self);
 }

@@ -14,6 +14,26 @@
 
 G_DEFINE_QUARK (idem-server-address-error-quark, idem_server_address_error)
 
+/* A DNS name (in its ASCII form) or an IP address: GUri lets spaces and
+ * other stray characters through in the host. */
+static gboolean
+host_is_valid (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+
+  if (host[0] == '.' || host[0] == '-')
+    return FALSE;
+
+  for (const char *p = host; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * idem_server_address_normalize:
  * @text: what the user typed
@@ -36,6 +56,7 @@ idem_server_address_normalize (const char  *text,
 {
   g_autofree char *trimmed = NULL;
   g_autofree char *host = NULL;
+  g_autofree char *host_lower = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GUri) canonical = NULL;
@@ -88,12 +109,20 @@ idem_server_address_normalize (const char  *text,
       return NULL;
     }
 
-  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  host = g_hostname_to_ascii (g_uri_get_host (uri));
+  if (host == NULL || !host_is_valid (host))
+    {
+      g_set_error_literal (error, IDEM_SERVER_ADDRESS_ERROR, IDEM_SERVER_ADDRESS_ERROR_MALFORMED,
+                           _("This is not a web address. Write the full address, for example "
+                             "https://idem.example.org"));
+      return NULL;
+    }
+  host_lower = g_ascii_strdown (host, -1);
   path = g_strdup (g_uri_get_path (uri));
   while (path[0] != '\0' && g_str_has_suffix (path, "/"))
     path[strlen (path) - 1] = '\0';
 
-  canonical = g_uri_build (G_URI_FLAGS_NONE, "https", NULL, host,
+  canonical = g_uri_build (G_URI_FLAGS_NONE, "https", NULL, host_lower,
                            g_uri_get_port (uri), path, NULL, NULL);
   return g_uri_to_string (canonical);
 }

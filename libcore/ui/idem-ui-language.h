@@ -13,6 +13,7 @@
 
 G_BEGIN_DECLS
 
+void           idem_ui_i18n_init          (void);
 gboolean       idem_ui_apply_language     (const char *code);
 GSimpleAction *idem_language_action_new   (GSettings  *settings,
                                            const char *key);

@@ -19,6 +19,50 @@
 extern int _nl_msg_cat_cntr;
 
 /**
+ * idem_ui_i18n_init:
+ *
+ * Sets up gettext like idem_i18n_init(), for a program that switches
+ * language while it runs.  Call it first thing in `main()`, before any
+ * thread exists and before anything is translated.
+ *
+ * GLib decides once per process, at the first g_dgettext() call, whether to
+ * translate at all, and it refuses for good when the default text domain has
+ * no catalogue for the language in force at that moment: under the C.UTF-8
+ * locale, or in a session language Idem has no translation for, no later
+ * language switch would ever reach GtkBuilder's strings.  That first call is
+ * made here, with a language Idem does have, and then the environment is put
+ * back as it was.
+ */
+void
+idem_ui_i18n_init (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+  const IdemLanguage *languages;
+  guint n_languages = 0;
+
+  idem_i18n_init ();
+
+  languages = idem_language_get_all (&n_languages);
+  for (guint i = 0; i < n_languages; i++)
+    {
+      g_setenv ("LANGUAGE", languages[i].code, TRUE);
+      ++_nl_msg_cat_cntr;
+      if (*gettext ("") != '\0')
+        break;
+    }
+
+  /* The answer for "" is the catalogue's header: with one found, GLib now
+   * records that this program has translations. */
+  (void) g_dgettext (GETTEXT_PACKAGE, "");
+
+  if (saved != NULL)
+    g_setenv ("LANGUAGE", saved, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  ++_nl_msg_cat_cntr;
+}
+
+/**
  * idem_ui_apply_language:
  * @code: a language code from idem_language_get_all()
  *

@@ -19,7 +19,7 @@ void
 gui_test_init (int    *argc,
                char ***argv)
 {
-  idem_i18n_init ();
+  idem_ui_i18n_init ();
   gtk_test_init (argc, argv, NULL);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }

@@ -120,6 +120,7 @@ test_setup_address_validation (void)
     {
       g_autofree char *still_empty = NULL;
 
+      g_test_message ("Refusing “%s”", refused[i].typed);
       reg_setup_page_set_address (REG_SETUP_PAGE (page ()), refused[i].typed);
       g_assert_true (gtk_widget_activate_action (page (), "setup-page.continue", NULL));
       gui_test_wait_frames (GTK_WIDGET (window), 1);
