@@ -37,8 +37,9 @@ demo_window_title (int count)
 }
 '''
 
-# Gettext markers only inside a comment, a string and __attribute__((...)):
-# no translatable strings, so POTFILES.in need not list it.
+# Gettext markers only inside a comment, a string and __attribute__((...)),
+# and a lookup of a variable: nothing xgettext would extract, so POTFILES.in
+# need not list it.
 NOTE_C = '''\
 /* idem-note.c -- strings are marked with _() in the applications
  *
@@ -48,6 +49,12 @@ NOTE_C = '''\
 #include "config.h"
 
 __attribute__((unused)) static const char *marker = "_(\\"not a call\\")";
+
+const char *
+idem_note_lookup (const char *msgid)
+{
+  return g_dgettext (GETTEXT_PACKAGE, msgid);
+}
 '''
 
 WINDOW_UI = '''\
@@ -184,6 +191,9 @@ CASES = [
     ('potfiles names a listed file that does not exist',
      'test-potfiles.py', (), delete('data/org.idem.Demo.desktop.in'),
      breaks('no such file, line 3: data/org.idem.Demo.desktop.in')),
+    ('potfiles names a listed file with nothing to translate',
+     'test-potfiles.py', (), put('apps/demo/demo-window.c', NOTE_C),
+     breaks('nothing to translate, line 2: apps/demo/demo-window.c')),
     ('potfiles fails on an unsorted list',
      'test-potfiles.py', (),
      put('po/POTFILES.in', 'data/ui/demo/demo-window.ui\napps/demo/demo-window.c\n'

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # Checks po/POTFILES.in against the tree: every file with translatable strings
-# is listed, every listed file exists, and the list is sorted without repeats.
+# is listed, every listed file exists and has some, and the list is sorted
+# without repeats.
 #
 # A file has translatable strings when it is
-#   - C code calling a gettext marker: _(), N_(), C_(), NC_(), ngettext (),
-#     g_dngettext (), g_dpgettext2 () (comments and string literals ignored);
+#   - C code calling a gettext marker on a string literal: _(), N_(), C_(),
+#     NC_(), ngettext (), g_dngettext (), g_dpgettext2 ()... (comments and
+#     the contents of string literals ignored);
 #   - a GtkBuilder .ui or other XML file with a translatable="yes" property;
 #   - a GSettings schema with a <summary> or <description>;
 #   - a .desktop.in file with a Name, GenericName, Comment or Keywords key;
@@ -20,8 +22,13 @@ from srctree import Tap, source_dir, tree_files
 
 NOT_TRANSLATED = ('tests/', 'bench/', 'tools/', 'po/', '.ci/', 'subprojects/')
 
-GETTEXT_CALL = re.compile(r'(?<![A-Za-z0-9_])(_|N_|C_|NC_|ngettext|g_dngettext|g_dpgettext2|'
-                          r'g_dcgettext|g_dgettext)\s*\(')
+# The keywords xgettext looks for with Meson's glib preset (plus its own C
+# defaults), and a string literal where the message goes: first argument, or
+# second after a text domain.  A call with a variable extracts nothing.
+GETTEXT_CALL = re.compile(r'(?<![A-Za-z0-9_])'
+                          r'(?:(?:_|N_|C_|NC_|gettext|ngettext|pgettext|npgettext)\s*\(\s*"'
+                          r'|(?:dc?n?p?gettext|g_dcgettext|g_dngettext|g_dpgettext2)'
+                          r'\s*\([^,()]*,\s*")')
 C_NOISE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 TRANSLATABLE_ATTR = re.compile(r'\btranslatable\s*=\s*["\'](?:yes|true|1)["\']', re.I)
 SCHEMA_TEXT = re.compile(r'<(summary|description)\b')
@@ -67,7 +74,7 @@ def read_potfiles(path):
 def main():
     root = source_dir()
     potfiles_in = os.path.join(root, 'po', 'POTFILES.in')
-    tap = Tap(4)
+    tap = Tap(5)
 
     if not os.path.isfile(potfiles_in):
         print('Bail out! po/POTFILES.in is missing')
@@ -97,6 +104,12 @@ def main():
               if not os.path.isfile(os.path.join(root, path))]
     tap.result(not absent, 'every file listed in po/POTFILES.in exists',
                ['no such file, ' + entry for entry in absent])
+
+    stale = ['line %d: %s' % (number, path) for number, path in entries
+             if os.path.isfile(os.path.join(root, path)) and path not in needed
+             and not path.startswith(NOT_TRANSLATED)]
+    tap.result(not stale, 'every file listed in po/POTFILES.in has translatable strings',
+               ['nothing to translate, ' + entry for entry in stale])
 
     disorder = ['line %d: %s comes after %s' % (entries[i][0], entries[i][1], entries[i - 1][1])
                 for i in range(1, len(entries)) if entries[i][1] < entries[i - 1][1]]
