@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* See __asan_default_options() in server-test-util.c; child processes get
+ * the same through their environment. */
+#define SRV_TEST_ASAN_OPTIONS "intercept_tls_get_addr=0"
+
 typedef struct
 {
   guint               status;
@@ -25,6 +29,7 @@ void             srv_test_copy_tree        (const char       *source,
 const char      *srv_test_get_template_dir (void);
 char            *srv_test_new_data_dir     (char            **tmp_dir);
 void             srv_test_cleanup          (void);
+GSubprocessLauncher *srv_test_launcher_new (void);
 
 GTlsCertificate *srv_test_load_certificate (const char       *data_dir);
 SoupSession     *srv_test_session_new      (void);

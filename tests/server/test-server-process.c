@@ -40,6 +40,7 @@ run (RunResult  *result,
      ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = srv_test_launcher_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *arg;
@@ -52,9 +53,7 @@ run (RunResult  *result,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error));
   g_assert_no_error (error);
@@ -212,6 +211,7 @@ static void
 serve_and_stop (const char *data_dir,
                 int         signal_number)
 {
+  g_autoptr(GSubprocessLauncher) launcher = srv_test_launcher_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -230,9 +230,8 @@ serve_and_stop (const char *data_dir,
   double seconds;
   guint timeout_id;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error,
-                              server_binary, "serve", data_dir, "--port", "0", NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error,
+                                         server_binary, "serve", data_dir, "--port", "0", NULL);
   g_assert_no_error (error);
 
   /* The first line of stdout names the URL the server actually bound. */
