@@ -1113,7 +1113,8 @@ idem_fingerprint_reader_capture_async (IdemFingerprintReader *self,
  * idem_fingerprint_reader_capture_finish:
  * @self: a reader object
  * @result: the result given to the callback
- * @pixels_per_mm: (out) (optional): the image's resolution
+ * @pixels_per_mm: (out) (optional): the image's resolution, 0 when the reader
+ *   does not state it
  * @error: return location for an %IDEM_FINGERPRINT_READER_ERROR
  *
  * Returns: (transfer full) (nullable): the grey image, dark ridges on light
