@@ -43,11 +43,40 @@ make_grey_frame (IdemPixelFormat format,
   return frame;
 }
 
-static guint8 flat_grey (guint x, guint y) { return 128; }
-static guint8 black (guint x, guint y) { return 0; }
-static guint8 white (guint x, guint y) { return 255; }
-static guint8 checkerboard (guint x, guint y) { return ((x / 4 + y / 4) % 2) ? 255 : 0; }
-static guint8 halves (guint x, guint y) { return x < 32 ? 0 : 255; }
+static guint8
+flat_grey (guint x,
+           guint y)
+{
+  return 128;
+}
+
+static guint8
+black (guint x,
+       guint y)
+{
+  return 0;
+}
+
+static guint8
+white (guint x,
+       guint y)
+{
+  return 255;
+}
+
+static guint8
+checkerboard (guint x,
+              guint y)
+{
+  return ((x / 4 + y / 4) % 2) ? 255 : 0;
+}
+
+static guint8
+halves (guint x,
+        guint y)
+{
+  return x < 32 ? 0 : 255;
+}
 
 /* The checkerboard seen through a defocused lens: a 7 × 7 box blur. */
 static guint8
