@@ -246,8 +246,9 @@ note_broken (guint       *broken,
 }
 
 /* Applies every rule but length and digits to the values @v of the ASCII
- * identifier @id.  Rules are checked in a fixed order, and the error names
- * the first one broken. */
+ * identifier @id.  Rules are checked in the order of their error codes; the
+ * first one broken sets @error, which is then set to NULL so that later
+ * rules only add their bit to the mask. */
 static guint
 check_values (const IdemIdPolicy *policy,
               const guint8       *v,

@@ -26,13 +26,13 @@ G_BEGIN_DECLS
  * @length: the number of digits, check digit included
  * @forbidden_first_digits: (nullable): digits the identifier may not start with
  * @sequence_limit: no ascending or descending run of this many digits
- *   (3 forbids 123 and 321, allows 12); 0 disables the rule
+ *   (3 forbids 123 and 321, allows 12); 0 or 1 disables the rule
  * @sequence_wraps: whether 9 is followed by 0 in a run, so that 890, 901,
  *   210 and 109 are runs too
  * @repeating_limit: two equal digits must be more than this many positions
  *   apart (2 forbids 11 and 1x1); 0 disables the rule
  * @repeating_run_limit: no digit this many times in a row (3 forbids 111,
- *   allows 11); 0 disables the rule
+ *   allows 11); 0 or 1 disables the rule
  * @repeating_block_limit: no block of this many or more digits may appear
  *   twice (2 forbids 48xxx48); 0 disables the rule
  * @even_digits_limit: no this many adjacent digits from {2, 4, 6, 8};
