@@ -320,6 +320,72 @@ test_mosip_errors (void)
   g_assert_true (g_bytes_equal (decrypted, payload));
 }
 
+/* Every prefix of an envelope, and random bytes around a splitter placed
+ * anywhere: each is refused with one of the documented codes, never
+ * accepted, and leaves nothing in OpenSSL's error queue. */
+static void
+test_mosip_every_truncation_and_garbage (void)
+{
+  g_autoptr(GBytes) payload = random_payload (40);
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20260101);
+  const guint8 *data;
+  gsize length;
+
+  envelope = idem_mosip_encrypt (payload, key, thumbprint, NULL, NULL);
+  data = g_bytes_get_data (envelope, &length);
+
+  for (gsize cut = 0; cut < length; cut++)
+    {
+      g_autoptr(GBytes) prefix = g_bytes_new (data, cut);
+      g_autoptr(GBytes) result = NULL;
+      GError *error = NULL;
+
+      result = idem_mosip_decrypt (prefix, key, thumbprint, &error);
+      g_assert_null (result);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == IDEM_MOSIP_CRYPTO_ERROR);
+      if (cut < 44 + 32 + 14 + 16)
+        g_assert_cmpint (error->code, ==, IDEM_MOSIP_CRYPTO_ERROR_TOO_SHORT);
+      else if (cut < OFFSET_CIPHERTEXT)
+        g_assert_cmpint (error->code, ==, IDEM_MOSIP_CRYPTO_ERROR_NO_KEY_SPLITTER);
+      else if (cut < OFFSET_CIPHERTEXT + 16)
+        g_assert_cmpint (error->code, ==, IDEM_MOSIP_CRYPTO_ERROR_TOO_SHORT);
+      else
+        g_assert_cmpint (error->code, ==, IDEM_MOSIP_CRYPTO_ERROR_AUTH_FAILED);
+      g_assert_cmpuint (ERR_peek_error (), ==, 0);
+      g_clear_error (&error);
+    }
+
+  for (guint i = 0; i < 200; i++)
+    {
+      gsize garbage_length = g_rand_int_range (rand, 0, 700);
+      g_autofree guint8 *garbage = g_malloc (garbage_length + 1);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) result = NULL;
+      GError *error = NULL;
+
+      for (gsize j = 0; j < garbage_length; j++)
+        garbage[j] = g_rand_int_range (rand, 0, 256);
+      if (garbage_length > 60 && i % 2 == 0)
+        {
+          gsize at = g_rand_int_range (rand, 44, garbage_length - 14);
+
+          memcpy (garbage + at, IDEM_MOSIP_KEY_SPLITTER, IDEM_MOSIP_KEY_SPLITTER_SIZE);
+        }
+      bytes = g_bytes_new (garbage, garbage_length);
+
+      result = idem_mosip_decrypt (bytes, key, i % 3 == 0 ? NULL : thumbprint, &error);
+      g_assert_null (result);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == IDEM_MOSIP_CRYPTO_ERROR);
+      g_assert_cmpint (error->code, >=, IDEM_MOSIP_CRYPTO_ERROR_TOO_SHORT);
+      g_assert_cmpint (error->code, <=, IDEM_MOSIP_CRYPTO_ERROR_AUTH_FAILED);
+      g_assert_cmpuint (ERR_peek_error (), ==, 0);
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/crypto/mosip/layout", test_mosip_layout);
   g_test_add_func ("/crypto/mosip/round-trip", test_mosip_round_trip);
   g_test_add_func ("/crypto/mosip/errors", test_mosip_errors);
+  g_test_add_func ("/crypto/mosip/every-truncation-and-garbage", test_mosip_every_truncation_and_garbage);
 
   status = g_test_run ();
 
