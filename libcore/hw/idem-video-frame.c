@@ -139,16 +139,16 @@ idem_video_frame_new (IdemPixelFormat   format,
   if (stride < (gsize) width * bpp)
     {
       g_set_error (error, IDEM_VIDEO_FRAME_ERROR, IDEM_VIDEO_FRAME_ERROR_INVALID,
-                   _("A row of %" G_GSIZE_FORMAT " bytes cannot hold %u pixels"),
-                   stride, width);
+                   _("A row of %lu bytes cannot hold %u pixels"),
+                   (unsigned long) stride, width);
       return NULL;
     }
 
   if (g_bytes_get_size (pixels) < stride * (height - 1) + (gsize) width * bpp)
     {
       g_set_error (error, IDEM_VIDEO_FRAME_ERROR, IDEM_VIDEO_FRAME_ERROR_INVALID,
-                   _("%" G_GSIZE_FORMAT " bytes are too few for a picture of %u × %u pixels"),
-                   g_bytes_get_size (pixels), width, height);
+                   _("%lu bytes are too few for a picture of %u × %u pixels"),
+                   (unsigned long) g_bytes_get_size (pixels), width, height);
       return NULL;
     }
 
