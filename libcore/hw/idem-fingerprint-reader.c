@@ -46,6 +46,8 @@ enum {
   PROP_IS_OPEN,
   PROP_CAN_CAPTURE,
   PROP_N_ENROLL_STAGES,
+  PROP_FINGER_NEEDED,
+  PROP_FINGER_PRESENT,
   N_PROPS,
 };
 
@@ -63,6 +65,7 @@ typedef struct
 {
   IdemVideoFrame *frame;
   double          pixels_per_mm;
+  guint           n_minutiae;
 } CaptureResult;
 
 static void
@@ -92,13 +95,38 @@ notify_device_properties (IdemFingerprintReader *self)
 }
 
 static void
+device_notify_cb (FpDevice              *device,
+                  GParamSpec            *pspec,
+                  IdemFingerprintReader *self)
+{
+  if (g_str_equal (pspec->name, "finger-status"))
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGER_NEEDED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGER_PRESENT]);
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+  else if (g_str_equal (pspec->name, "nr-enroll-stages"))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ENROLL_STAGES]);
+    }
+}
+
+static void
 set_device (IdemFingerprintReader *self,
             FpDevice              *device)
 {
   if (self->device == device)
     return;
 
+  if (self->device != NULL)
+    g_signal_handlers_disconnect_by_func (self->device, device_notify_cb, self);
+
   g_set_object (&self->device, device);
+
+  if (self->device != NULL)
+    g_signal_connect_object (self->device, "notify", G_CALLBACK (device_notify_cb), self, 0);
+
   notify_device_properties (self);
 }
 
@@ -350,6 +378,14 @@ idem_fingerprint_reader_get_property (GObject    *object,
       g_value_set_uint (value, idem_fingerprint_reader_get_n_enroll_stages (self));
       break;
 
+    case PROP_FINGER_NEEDED:
+      g_value_set_boolean (value, idem_fingerprint_reader_get_finger_needed (self));
+      break;
+
+    case PROP_FINGER_PRESENT:
+      g_value_set_boolean (value, idem_fingerprint_reader_get_finger_present (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -424,6 +460,27 @@ idem_fingerprint_reader_class_init (IdemFingerprintReaderClass *klass)
     g_param_spec_uint ("n-enroll-stages", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * IdemFingerprintReader:finger-needed:
+   *
+   * Whether the reader waits for a finger: the moment to show "Place your
+   * finger on the reader".
+   */
+  properties[PROP_FINGER_NEEDED] =
+    g_param_spec_boolean ("finger-needed", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * IdemFingerprintReader:finger-present:
+   *
+   * Whether a finger is on the reader.
+   */
+  properties[PROP_FINGER_PRESENT] =
+    g_param_spec_boolean ("finger-present", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -632,6 +689,24 @@ idem_fingerprint_reader_get_n_enroll_stages (IdemFingerprintReader *self)
   g_return_val_if_fail (IDEM_IS_FINGERPRINT_READER (self), 0);
 
   return self->device ? (guint) MAX (0, fp_device_get_nr_enroll_stages (self->device)) : 0;
+}
+
+gboolean
+idem_fingerprint_reader_get_finger_needed (IdemFingerprintReader *self)
+{
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_READER (self), FALSE);
+
+  return self->device != NULL &&
+         (fp_device_get_finger_status (self->device) & FP_FINGER_STATUS_NEEDED) != 0;
+}
+
+gboolean
+idem_fingerprint_reader_get_finger_present (IdemFingerprintReader *self)
+{
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_READER (self), FALSE);
+
+  return self->device != NULL &&
+         (fp_device_get_finger_status (self->device) & FP_FINGER_STATUS_PRESENT) != 0;
 }
 
 static void
@@ -1045,6 +1120,10 @@ capture_cb (GObject      *object,
 
   capture = g_new0 (CaptureResult, 1);
   capture->pixels_per_mm = fp_image_get_ppmm (image);
+  /* libfprint runs NBIS on every captured image; the count is the quality
+   * figure an operator can act on (too few: press harder, clean the glass). */
+  if (fp_image_get_minutiae (image) != NULL)
+    capture->n_minutiae = fp_image_get_minutiae (image)->len;
   capture->frame = idem_video_frame_new (IDEM_PIXEL_FORMAT_GRAY8,
                                          fp_image_get_width (image),
                                          fp_image_get_height (image),
@@ -1115,6 +1194,8 @@ idem_fingerprint_reader_capture_async (IdemFingerprintReader *self,
  * @result: the result given to the callback
  * @pixels_per_mm: (out) (optional): the image's resolution, 0 when the reader
  *   does not state it
+ * @n_minutiae: (out) (optional): how many minutiae libfprint's NBIS found in
+ *   the image; under 10 the image is too poor to match
  * @error: return location for an %IDEM_FINGERPRINT_READER_ERROR
  *
  * Returns: (transfer full) (nullable): the grey image, dark ridges on light
@@ -1123,6 +1204,7 @@ IdemVideoFrame *
 idem_fingerprint_reader_capture_finish (IdemFingerprintReader  *self,
                                         GAsyncResult           *result,
                                         double                 *pixels_per_mm,
+                                        guint                  *n_minutiae,
                                         GError                **error)
 {
   CaptureResult *capture;
@@ -1138,6 +1220,8 @@ idem_fingerprint_reader_capture_finish (IdemFingerprintReader  *self,
 
   if (pixels_per_mm != NULL)
     *pixels_per_mm = capture->pixels_per_mm;
+  if (n_minutiae != NULL)
+    *n_minutiae = capture->n_minutiae;
   frame = g_steal_pointer (&capture->frame);
   capture_result_free (capture);
 

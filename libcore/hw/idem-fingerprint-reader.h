@@ -67,6 +67,8 @@ const char            *idem_fingerprint_reader_get_driver         (IdemFingerpri
 gboolean               idem_fingerprint_reader_get_is_open        (IdemFingerprintReader  *self);
 gboolean               idem_fingerprint_reader_get_can_capture    (IdemFingerprintReader  *self);
 guint                  idem_fingerprint_reader_get_n_enroll_stages (IdemFingerprintReader *self);
+gboolean               idem_fingerprint_reader_get_finger_needed  (IdemFingerprintReader  *self);
+gboolean               idem_fingerprint_reader_get_finger_present (IdemFingerprintReader  *self);
 
 void                   idem_fingerprint_reader_open_async         (IdemFingerprintReader  *self,
                                                                    GCancellable           *cancellable,
@@ -106,6 +108,7 @@ void                   idem_fingerprint_reader_capture_async      (IdemFingerpri
 IdemVideoFrame        *idem_fingerprint_reader_capture_finish     (IdemFingerprintReader  *self,
                                                                    GAsyncResult           *result,
                                                                    double                 *pixels_per_mm,
+                                                                   guint                  *n_minutiae,
                                                                    GError                **error);
 
 GBytes                *idem_fingerprint_print_serialize           (FpPrint                *print,

@@ -290,6 +290,12 @@ test_device_errors (Fixture       *fixture,
 }
 
 static void
+count_notify_cb (guint *n_notifies)
+{
+  (*n_notifies)++;
+}
+
+static void
 test_busy_and_cancel (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -300,8 +306,11 @@ test_busy_and_cancel (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GAsyncResult *first_slot = NULL;
   GAsyncResult *second_slot = NULL;
+  guint n_finger_notifies = 0;
 
   print = enroll_right_index (fixture);
+  g_signal_connect_swapped (fixture->reader, "notify::finger-needed",
+                            G_CALLBACK (count_notify_cb), &n_finger_notifies);
 
   /* Nobody touches the sensor: the first verification waits. */
   idem_fingerprint_reader_verify_async (fixture->reader, print, cancellable,
@@ -316,6 +325,9 @@ test_busy_and_cancel (Fixture       *fixture,
 
   hw_test_iterate (100);
   g_assert_null (first_slot);
+  g_assert_true (idem_fingerprint_reader_get_finger_needed (fixture->reader));
+  g_assert_false (idem_fingerprint_reader_get_finger_present (fixture->reader));
+  g_assert_cmpuint (n_finger_notifies, >, 0);
 
   g_cancellable_cancel (cancellable);
   first = hw_test_wait_result (&first_slot, "the cancelled verification");

@@ -97,6 +97,7 @@ fixture_tear_down (Fixture       *fixture,
 static IdemVideoFrame *
 capture (Fixture  *fixture,
          double   *pixels_per_mm,
+         guint    *n_minutiae,
          GError  **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -105,7 +106,7 @@ capture (Fixture  *fixture,
   idem_fingerprint_reader_capture_async (fixture->reader, NULL, hw_test_store_result_cb, &slot);
   result = hw_test_wait_result (&slot, "the capture");
 
-  return idem_fingerprint_reader_capture_finish (fixture->reader, result, pixels_per_mm, error);
+  return idem_fingerprint_reader_capture_finish (fixture->reader, result, pixels_per_mm, n_minutiae, error);
 }
 
 static void
@@ -119,10 +120,11 @@ test_capture (Fixture       *fixture,
   gsize stride;
   guint n_same = 0;
   guint n_dark = 0;
+  guint n_minutiae = 0;
   double ppmm = 0;
 
   hw_image_feeder_send_image (fixture->feeder, sent, HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT);
-  frame = capture (fixture, &ppmm, &error);
+  frame = capture (fixture, &ppmm, &n_minutiae, &error);
   g_assert_no_error (error);
   g_assert_nonnull (frame);
 
@@ -144,10 +146,13 @@ test_capture (Fixture       *fixture,
         n_dark += value < 100;
       }
 
-  g_test_message ("captured %u × %u at %.1f px/mm: %u identical pixels, %u dark",
-                  HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT, ppmm, n_same, n_dark);
+  g_test_message ("captured %u × %u at %.1f px/mm: %u identical pixels, %u dark, %u minutiae",
+                  HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT, ppmm, n_same, n_dark, n_minutiae);
   g_assert_cmpuint (n_same, ==, HW_FINGER_IMAGE_WIDTH * HW_FINGER_IMAGE_HEIGHT);
   g_assert_cmpuint (n_dark, >, HW_FINGER_IMAGE_WIDTH * HW_FINGER_IMAGE_HEIGHT / 5);
+
+  /* NBIS sees a usable finger in it. */
+  g_assert_cmpuint (n_minutiae, >=, 10);
 }
 
 static void
@@ -158,7 +163,7 @@ test_capture_retry (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   hw_image_feeder_send_command (fixture->feeder, -1, FP_DEVICE_RETRY_CENTER_FINGER);
-  frame = capture (fixture, NULL, &error);
+  frame = capture (fixture, NULL, NULL, &error);
   g_assert_null (frame);
   g_assert_error (error, IDEM_FINGERPRINT_READER_ERROR, IDEM_FINGERPRINT_READER_ERROR_RETRY);
   g_assert_cmpstr (error->message, ==, idem_fingerprint_retry_get_hint (FP_DEVICE_RETRY_CENTER_FINGER));
@@ -166,7 +171,7 @@ test_capture_retry (Fixture       *fixture,
 
   /* The next touch is read normally. */
   send_impression (fixture, fixture->finger, 2);
-  frame = capture (fixture, NULL, &error);
+  frame = capture (fixture, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (frame);
 }
@@ -179,7 +184,7 @@ test_capture_device_error (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   hw_image_feeder_send_command (fixture->feeder, -2, FP_DEVICE_ERROR_GENERAL);
-  frame = capture (fixture, NULL, &error);
+  frame = capture (fixture, NULL, NULL, &error);
   g_assert_null (frame);
   g_assert_error (error, IDEM_FINGERPRINT_READER_ERROR, IDEM_FINGERPRINT_READER_ERROR_DEVICE_ERROR);
 }
