@@ -53,6 +53,9 @@ __attribute__((unused)) static const char *marker = "_(\\"not a call\\")";
 const char *
 idem_note_lookup (const char *msgid)
 {
+  if (*gettext ("") == '\\0')
+    return msgid;
+
   return g_dgettext (GETTEXT_PACKAGE, msgid);
 }
 '''

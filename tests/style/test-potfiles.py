@@ -23,12 +23,13 @@ from srctree import Tap, source_dir, tree_files
 NOT_TRANSLATED = ('tests/', 'bench/', 'tools/', 'po/', '.ci/', 'subprojects/')
 
 # The keywords xgettext looks for with Meson's glib preset (plus its own C
-# defaults), and a string literal where the message goes: first argument, or
-# second after a text domain.  A call with a variable extracts nothing.
+# defaults), and a non-empty string literal where the message goes: first
+# argument, or second after a text domain.  A call with a variable, or with
+# the empty string, extracts nothing.
 GETTEXT_CALL = re.compile(r'(?<![A-Za-z0-9_])'
-                          r'(?:(?:_|N_|C_|NC_|gettext|ngettext|pgettext|npgettext)\s*\(\s*"'
+                          r'(?:(?:_|N_|C_|NC_|gettext|ngettext|pgettext|npgettext)\s*\(\s*"x'
                           r'|(?:dc?n?p?gettext|g_dcgettext|g_dngettext|g_dpgettext2)'
-                          r'\s*\([^,()]*,\s*")')
+                          r'\s*\([^,()]*,\s*"x)')
 C_NOISE = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 TRANSLATABLE_ATTR = re.compile(r'\btranslatable\s*=\s*["\'](?:yes|true|1)["\']', re.I)
 SCHEMA_TEXT = re.compile(r'<(summary|description)\b')
@@ -37,9 +38,17 @@ METAINFO_TEXT = re.compile(r'<(name|summary|description|developer_name)\b')
 
 
 def has_c_strings(text):
-    # Strip comments and literals, so "_(" in a comment or a string (or the
-    # end of "__attribute__((") does not count.
-    code = C_NOISE.sub(lambda m: '""' if m.group(0)[0] in '"\'' else ' ', text)
+    # Blank out comments and the contents of literals, so "_(" in a comment or
+    # a string (or the end of "__attribute__((") does not count.  A non-empty
+    # string becomes "x": xgettext skips the empty message, which is reserved
+    # for the catalogue header.
+    def blank(match):
+        token = match.group(0)
+        if token[0] == '"':
+            return '""' if token == '""' else '"x"'
+        return "' '" if token[0] == "'" else ' '
+
+    code = C_NOISE.sub(blank, text)
     return GETTEXT_CALL.search(code) is not None
 
 
