@@ -25,6 +25,7 @@ struct _IdemFingerprintReader
 
   FpContext    *context;
   FpDevice     *device;
+  char         *reader_id;
 
   /* The operation in progress: its own cancellable, cancelled with the
    * caller's and when the reader is disposed. */
@@ -123,9 +124,13 @@ set_device (IdemFingerprintReader *self,
     g_signal_handlers_disconnect_by_func (self->device, device_notify_cb, self);
 
   g_set_object (&self->device, device);
+  g_clear_pointer (&self->reader_id, g_free);
 
   if (self->device != NULL)
-    g_signal_connect_object (self->device, "notify", G_CALLBACK (device_notify_cb), self, 0);
+    {
+      self->reader_id = reader_id_for_device (self->device);
+      g_signal_connect_object (self->device, "notify", G_CALLBACK (device_notify_cb), self, 0);
+    }
 
   notify_device_properties (self);
 }
@@ -345,6 +350,16 @@ idem_fingerprint_reader_dispose (GObject *object)
 }
 
 static void
+idem_fingerprint_reader_finalize (GObject *object)
+{
+  IdemFingerprintReader *self = IDEM_FINGERPRINT_READER (object);
+
+  g_free (self->reader_id);
+
+  G_OBJECT_CLASS (idem_fingerprint_reader_parent_class)->finalize (object);
+}
+
+static void
 idem_fingerprint_reader_get_property (GObject    *object,
                                       guint       prop_id,
                                       GValue     *value,
@@ -398,6 +413,7 @@ idem_fingerprint_reader_class_init (IdemFingerprintReaderClass *klass)
 
   object_class->constructed = idem_fingerprint_reader_constructed;
   object_class->dispose = idem_fingerprint_reader_dispose;
+  object_class->finalize = idem_fingerprint_reader_finalize;
   object_class->get_property = idem_fingerprint_reader_get_property;
 
   /**
@@ -640,15 +656,7 @@ idem_fingerprint_reader_get_reader_id (IdemFingerprintReader *self)
 {
   g_return_val_if_fail (IDEM_IS_FINGERPRINT_READER (self), NULL);
 
-  if (self->device == NULL)
-    return NULL;
-
-  /* Interned so the pointer stays valid for the caller without an owner. */
-  {
-    g_autofree char *reader_id = reader_id_for_device (self->device);
-
-    return g_intern_string (reader_id);
-  }
+  return self->reader_id;
 }
 
 const char *

@@ -376,16 +376,27 @@ _idem_video_frame_new_from_sample (GstSample  *sample,
                                error);
 }
 
+/* GStreamer expects a full last row; a frame may end right after its last
+ * pixel, so such a frame is copied into padded memory. */
 static GstBuffer *
 buffer_from_frame (IdemVideoFrame *self)
 {
-  return gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
-                                      (gpointer) g_bytes_get_data (self->pixels, NULL),
-                                      g_bytes_get_size (self->pixels),
-                                      0,
-                                      g_bytes_get_size (self->pixels),
-                                      g_bytes_ref (self->pixels),
-                                      (GDestroyNotify) g_bytes_unref);
+  gsize size = g_bytes_get_size (self->pixels);
+  gsize full_size = self->stride * self->height;
+  GstBuffer *buffer;
+
+  if (size >= full_size)
+    return gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY,
+                                        (gpointer) g_bytes_get_data (self->pixels, NULL),
+                                        size, 0, size,
+                                        g_bytes_ref (self->pixels),
+                                        (GDestroyNotify) g_bytes_unref);
+
+  buffer = gst_buffer_new_allocate (NULL, full_size, NULL);
+  gst_buffer_fill (buffer, 0, g_bytes_get_data (self->pixels, NULL), size);
+  gst_buffer_memset (buffer, size, 0, full_size - size);
+
+  return buffer;
 }
 
 /* Pushes one buffer through `appsrc ! DESCRIPTION ! appsink` and returns the

@@ -342,6 +342,23 @@ test_busy_and_cancel (Fixture       *fixture,
 }
 
 static void
+test_capture_not_supported (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(IdemVideoFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  /* A match-on-chip reader gives no images for the ABIS. */
+  idem_fingerprint_reader_capture_async (fixture->reader, NULL, hw_test_store_result_cb, &slot);
+  result = hw_test_wait_result (&slot, "the refused capture");
+  frame = idem_fingerprint_reader_capture_finish (fixture->reader, result, NULL, NULL, &error);
+  g_assert_null (frame);
+  g_assert_error (error, IDEM_FINGERPRINT_READER_ERROR, IDEM_FINGERPRINT_READER_ERROR_NOT_SUPPORTED);
+}
+
+static void
 test_print_bad_input (void)
 {
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
@@ -427,6 +444,8 @@ main (int   argc,
               fixture_set_up, test_device_errors, fixture_tear_down);
   g_test_add ("/hw/fingerprint/device/busy-and-cancel", Fixture, NULL,
               fixture_set_up, test_busy_and_cancel, fixture_tear_down);
+  g_test_add ("/hw/fingerprint/device/capture-not-supported", Fixture, NULL,
+              fixture_set_up, test_capture_not_supported, fixture_tear_down);
   g_test_add ("/hw/fingerprint/device/unplug", Fixture, NULL,
               fixture_set_up, test_unplug, fixture_tear_down);
 

@@ -129,6 +129,31 @@ test_png_round_trip (gconstpointer data)
 }
 
 static void
+test_encode_short_last_row (void)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(IdemVideoFrame) frame = NULL;
+  g_autoptr(IdemVideoFrame) decoded = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pixels[3 * 16 + 5];
+
+  /* Three rows 16 bytes apart, the last one only 5 pixels long. */
+  for (guint i = 0; i < sizeof pixels; i++)
+    pixels[i] = (i % 16) < 5 ? 40 * (i % 16) + i / 16 : 0xee;
+
+  bytes = g_bytes_new (pixels, sizeof pixels);
+  frame = idem_video_frame_new (IDEM_PIXEL_FORMAT_GRAY8, 5, 4, 16, bytes, &error);
+  g_assert_no_error (error);
+
+  png = idem_video_frame_encode (frame, IDEM_IMAGE_FORMAT_PNG, NULL, &error);
+  g_assert_no_error (error);
+  decoded = idem_video_frame_decode (png, IDEM_PIXEL_FORMAT_GRAY8, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_pixels (frame, decoded);
+}
+
+static void
 test_decode_bad_input (void)
 {
   static const guint8 truncated_png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13 };
@@ -175,6 +200,7 @@ main (int   argc,
                         test_png_round_trip);
   g_test_add_data_func ("/hw/video-frame/png-round-trip/gray8", GINT_TO_POINTER (IDEM_PIXEL_FORMAT_GRAY8),
                         test_png_round_trip);
+  g_test_add_func ("/hw/video-frame/encode-short-last-row", test_encode_short_last_row);
   g_test_add_func ("/hw/video-frame/decode-bad-input", test_decode_bad_input);
   g_test_add_func ("/hw/video-frame/encode-cancelled", test_encode_cancelled);
 
