@@ -31,7 +31,10 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs idem with the arguments, up to a NULL, in the C locale. */
+static const char *language;
+
+/* Runs idem with the arguments, up to a NULL, in the C locale and in
+ * @language when it is set. */
 static void
 run_idem (Run        *run,
           const char *first_arg,
@@ -52,7 +55,10 @@ run_idem (Run        *run,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  if (language != NULL)
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
@@ -280,6 +286,25 @@ test_rid_validate (void)
   }
 }
 
+static void
+test_translated (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) arabic = { 0 };
+
+  language = "fr";
+  run_idem (&run, "uin", "validate", "2013023805", "2013023800", NULL);
+  language = "ar";
+  run_idem (&arabic, "rid", "validate", "27847657360002520181308183050", NULL);
+  language = NULL;
+
+  g_assert_cmpint (run.status, ==, 1);
+  assert_contains (run.out, "2013023805 : UIN valide\n");
+  assert_contains (run.out, "2013023800 : UIN non valide : Le chiffre de contrôle est faux");
+  g_assert_cmpint (arabic.status, ==, 1);
+  assert_contains (arabic.out, "RID غير صالح: الطابع الزمني 20181308183050 ليس تاريخًا ووقتًا حقيقيين");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/cli/generate", test_generate);
   g_test_add_func ("/cli/vid-and-prid/validate", test_vid_and_prid_validate);
   g_test_add_func ("/cli/rid/validate", test_rid_validate);
+  g_test_add_func ("/cli/translated", test_translated);
 
   return g_test_run ();
 }
