@@ -60,36 +60,36 @@ GQuark           idem_camera_error_quark          (void);
 
 IdemCamera      *idem_camera_new                  (void);
 
-const char      *idem_camera_get_source           (IdemCamera          *self);
-void             idem_camera_set_source           (IdemCamera          *self,
-                                                   const char          *source);
-guint            idem_camera_get_width            (IdemCamera          *self);
-void             idem_camera_set_width            (IdemCamera          *self,
-                                                   guint                width);
-guint            idem_camera_get_height           (IdemCamera          *self);
-void             idem_camera_set_height           (IdemCamera          *self,
-                                                   guint                height);
-IdemPixelFormat  idem_camera_get_pixel_format     (IdemCamera          *self);
-void             idem_camera_set_pixel_format     (IdemCamera          *self,
-                                                   IdemPixelFormat      pixel_format);
-gboolean         idem_camera_get_running          (IdemCamera          *self);
-IdemVideoFrame  *idem_camera_dup_latest_frame     (IdemCamera          *self);
+const char      *idem_camera_get_source           (IdemCamera           *self);
+void             idem_camera_set_source           (IdemCamera           *self,
+                                                   const char           *source);
+guint            idem_camera_get_width            (IdemCamera           *self);
+void             idem_camera_set_width            (IdemCamera           *self,
+                                                   guint                 width);
+guint            idem_camera_get_height           (IdemCamera           *self);
+void             idem_camera_set_height           (IdemCamera           *self,
+                                                   guint                 height);
+IdemPixelFormat  idem_camera_get_pixel_format     (IdemCamera           *self);
+void             idem_camera_set_pixel_format     (IdemCamera           *self,
+                                                   IdemPixelFormat       pixel_format);
+gboolean         idem_camera_get_running          (IdemCamera           *self);
+IdemVideoFrame  *idem_camera_dup_latest_frame     (IdemCamera           *self);
 
-void             idem_camera_start_async          (IdemCamera          *self,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-gboolean         idem_camera_start_finish         (IdemCamera          *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
-void             idem_camera_stop                 (IdemCamera          *self);
+void             idem_camera_start_async          (IdemCamera           *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean         idem_camera_start_finish         (IdemCamera           *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void             idem_camera_stop                 (IdemCamera           *self);
 
-void             idem_camera_capture_still_async  (IdemCamera          *self,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-IdemVideoFrame  *idem_camera_capture_still_finish (IdemCamera          *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+void             idem_camera_capture_still_async  (IdemCamera           *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+IdemVideoFrame  *idem_camera_capture_still_finish (IdemCamera           *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
 
 G_END_DECLS

@@ -53,68 +53,68 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (IdemFingerprintReader, idem_fingerprint_reader, IDEM, FINGERPRINT_READER, GObject)
 
-GQuark                 idem_fingerprint_reader_error_quark               (void);
+GQuark                  idem_fingerprint_reader_error_quark         (void);
 
-IdemFingerprintReader *idem_fingerprint_reader_new                (void);
+IdemFingerprintReader  *idem_fingerprint_reader_new                 (void);
 
-char                 **idem_fingerprint_reader_list_readers       (IdemFingerprintReader  *self);
-gboolean               idem_fingerprint_reader_select             (IdemFingerprintReader  *self,
-                                                                   const char             *reader_id,
-                                                                   GError                **error);
-const char            *idem_fingerprint_reader_get_reader_id      (IdemFingerprintReader  *self);
-const char            *idem_fingerprint_reader_get_name           (IdemFingerprintReader  *self);
-const char            *idem_fingerprint_reader_get_driver         (IdemFingerprintReader  *self);
-gboolean               idem_fingerprint_reader_get_is_open        (IdemFingerprintReader  *self);
-gboolean               idem_fingerprint_reader_get_can_capture    (IdemFingerprintReader  *self);
-guint                  idem_fingerprint_reader_get_n_enroll_stages (IdemFingerprintReader *self);
-gboolean               idem_fingerprint_reader_get_finger_needed  (IdemFingerprintReader  *self);
-gboolean               idem_fingerprint_reader_get_finger_present (IdemFingerprintReader  *self);
+char                  **idem_fingerprint_reader_list_readers        (IdemFingerprintReader  *self);
+gboolean                idem_fingerprint_reader_select              (IdemFingerprintReader  *self,
+                                                                     const char             *reader_id,
+                                                                     GError                **error);
+const char             *idem_fingerprint_reader_get_reader_id       (IdemFingerprintReader  *self);
+const char             *idem_fingerprint_reader_get_name            (IdemFingerprintReader  *self);
+const char             *idem_fingerprint_reader_get_driver          (IdemFingerprintReader  *self);
+gboolean                idem_fingerprint_reader_get_is_open         (IdemFingerprintReader  *self);
+gboolean                idem_fingerprint_reader_get_can_capture     (IdemFingerprintReader  *self);
+guint                   idem_fingerprint_reader_get_n_enroll_stages (IdemFingerprintReader  *self);
+gboolean                idem_fingerprint_reader_get_finger_needed   (IdemFingerprintReader  *self);
+gboolean                idem_fingerprint_reader_get_finger_present  (IdemFingerprintReader  *self);
 
-void                   idem_fingerprint_reader_open_async         (IdemFingerprintReader  *self,
-                                                                   GCancellable           *cancellable,
-                                                                   GAsyncReadyCallback     callback,
-                                                                   gpointer                user_data);
-gboolean               idem_fingerprint_reader_open_finish        (IdemFingerprintReader  *self,
-                                                                   GAsyncResult           *result,
-                                                                   GError                **error);
-void                   idem_fingerprint_reader_close_async        (IdemFingerprintReader  *self,
-                                                                   GCancellable           *cancellable,
-                                                                   GAsyncReadyCallback     callback,
-                                                                   gpointer                user_data);
-gboolean               idem_fingerprint_reader_close_finish       (IdemFingerprintReader  *self,
-                                                                   GAsyncResult           *result,
-                                                                   GError                **error);
+void                    idem_fingerprint_reader_open_async          (IdemFingerprintReader  *self,
+                                                                     GCancellable           *cancellable,
+                                                                     GAsyncReadyCallback     callback,
+                                                                     gpointer                user_data);
+gboolean                idem_fingerprint_reader_open_finish         (IdemFingerprintReader  *self,
+                                                                     GAsyncResult           *result,
+                                                                     GError                **error);
+void                    idem_fingerprint_reader_close_async         (IdemFingerprintReader  *self,
+                                                                     GCancellable           *cancellable,
+                                                                     GAsyncReadyCallback     callback,
+                                                                     gpointer                user_data);
+gboolean                idem_fingerprint_reader_close_finish        (IdemFingerprintReader  *self,
+                                                                     GAsyncResult           *result,
+                                                                     GError                **error);
 
-void                   idem_fingerprint_reader_enroll_async       (IdemFingerprintReader  *self,
-                                                                   FpFinger                finger,
-                                                                   GCancellable           *cancellable,
-                                                                   GAsyncReadyCallback     callback,
-                                                                   gpointer                user_data);
-FpPrint               *idem_fingerprint_reader_enroll_finish      (IdemFingerprintReader  *self,
-                                                                   GAsyncResult           *result,
-                                                                   GError                **error);
-void                   idem_fingerprint_reader_verify_async       (IdemFingerprintReader  *self,
-                                                                   FpPrint                *enrolled_print,
-                                                                   GCancellable           *cancellable,
-                                                                   GAsyncReadyCallback     callback,
-                                                                   gpointer                user_data);
-gboolean               idem_fingerprint_reader_verify_finish      (IdemFingerprintReader  *self,
-                                                                   GAsyncResult           *result,
-                                                                   GError                **error);
-void                   idem_fingerprint_reader_capture_async      (IdemFingerprintReader  *self,
-                                                                   GCancellable           *cancellable,
-                                                                   GAsyncReadyCallback     callback,
-                                                                   gpointer                user_data);
-IdemVideoFrame        *idem_fingerprint_reader_capture_finish     (IdemFingerprintReader  *self,
-                                                                   GAsyncResult           *result,
-                                                                   double                 *pixels_per_mm,
-                                                                   guint                  *n_minutiae,
-                                                                   GError                **error);
+void                    idem_fingerprint_reader_enroll_async        (IdemFingerprintReader  *self,
+                                                                     FpFinger                finger,
+                                                                     GCancellable           *cancellable,
+                                                                     GAsyncReadyCallback     callback,
+                                                                     gpointer                user_data);
+FpPrint                *idem_fingerprint_reader_enroll_finish       (IdemFingerprintReader  *self,
+                                                                     GAsyncResult           *result,
+                                                                     GError                **error);
+void                    idem_fingerprint_reader_verify_async        (IdemFingerprintReader  *self,
+                                                                     FpPrint                *enrolled_print,
+                                                                     GCancellable           *cancellable,
+                                                                     GAsyncReadyCallback     callback,
+                                                                     gpointer                user_data);
+gboolean                idem_fingerprint_reader_verify_finish       (IdemFingerprintReader  *self,
+                                                                     GAsyncResult           *result,
+                                                                     GError                **error);
+void                    idem_fingerprint_reader_capture_async       (IdemFingerprintReader  *self,
+                                                                     GCancellable           *cancellable,
+                                                                     GAsyncReadyCallback     callback,
+                                                                     gpointer                user_data);
+IdemVideoFrame         *idem_fingerprint_reader_capture_finish      (IdemFingerprintReader  *self,
+                                                                     GAsyncResult           *result,
+                                                                     double                 *pixels_per_mm,
+                                                                     guint                  *n_minutiae,
+                                                                     GError                **error);
 
-GBytes                *idem_fingerprint_print_serialize           (FpPrint                *print,
-                                                                   GError                **error);
-FpPrint               *idem_fingerprint_print_deserialize         (GBytes                 *data,
-                                                                   GError                **error);
-const char            *idem_fingerprint_retry_get_hint            (FpDeviceRetry           retry);
+GBytes                 *idem_fingerprint_print_serialize            (FpPrint                *print,
+                                                                     GError                **error);
+FpPrint                *idem_fingerprint_print_deserialize          (GBytes                 *data,
+                                                                     GError                **error);
+const char             *idem_fingerprint_retry_get_hint             (FpDeviceRetry           retry);
 
 G_END_DECLS

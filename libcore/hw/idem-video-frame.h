@@ -63,47 +63,47 @@ typedef struct _IdemVideoFrame IdemVideoFrame;
 
 #define IDEM_TYPE_VIDEO_FRAME (idem_video_frame_get_type ())
 
-GType            idem_video_frame_get_type        (void) G_GNUC_CONST;
-GQuark           idem_video_frame_error_quark     (void);
+GType            idem_video_frame_get_type            (void) G_GNUC_CONST;
+GQuark           idem_video_frame_error_quark         (void);
 
-IdemVideoFrame  *idem_video_frame_new             (IdemPixelFormat      format,
-                                                   guint                width,
-                                                   guint                height,
-                                                   gsize                stride,
-                                                   GBytes              *pixels,
-                                                   GError             **error);
-IdemVideoFrame  *idem_video_frame_ref             (IdemVideoFrame      *self);
-void             idem_video_frame_unref           (IdemVideoFrame      *self);
+IdemVideoFrame  *idem_video_frame_new                 (IdemPixelFormat       format,
+                                                       guint                 width,
+                                                       guint                 height,
+                                                       gsize                 stride,
+                                                       GBytes               *pixels,
+                                                       GError              **error);
+IdemVideoFrame  *idem_video_frame_ref                 (IdemVideoFrame       *self);
+void             idem_video_frame_unref               (IdemVideoFrame       *self);
 
-IdemPixelFormat  idem_video_frame_get_format      (IdemVideoFrame      *self);
-guint            idem_video_frame_get_width       (IdemVideoFrame      *self);
-guint            idem_video_frame_get_height      (IdemVideoFrame      *self);
-gsize            idem_video_frame_get_stride      (IdemVideoFrame      *self);
-GBytes          *idem_video_frame_get_pixels      (IdemVideoFrame      *self);
-guint            idem_video_frame_get_bytes_per_pixel (IdemVideoFrame  *self);
-void             idem_video_frame_get_rgb         (IdemVideoFrame      *self,
-                                                   guint                x,
-                                                   guint                y,
-                                                   guint8              *red,
-                                                   guint8              *green,
-                                                   guint8              *blue);
+IdemPixelFormat  idem_video_frame_get_format          (IdemVideoFrame       *self);
+guint            idem_video_frame_get_width           (IdemVideoFrame       *self);
+guint            idem_video_frame_get_height          (IdemVideoFrame       *self);
+gsize            idem_video_frame_get_stride          (IdemVideoFrame       *self);
+GBytes          *idem_video_frame_get_pixels          (IdemVideoFrame       *self);
+guint            idem_video_frame_get_bytes_per_pixel (IdemVideoFrame       *self);
+void             idem_video_frame_get_rgb             (IdemVideoFrame       *self,
+                                                       guint                 x,
+                                                       guint                 y,
+                                                       guint8               *red,
+                                                       guint8               *green,
+                                                       guint8               *blue);
 
-GBytes          *idem_video_frame_encode          (IdemVideoFrame      *self,
-                                                   IdemImageFormat      format,
-                                                   GCancellable        *cancellable,
-                                                   GError             **error);
-void             idem_video_frame_encode_async    (IdemVideoFrame      *self,
-                                                   IdemImageFormat      format,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-GBytes          *idem_video_frame_encode_finish   (IdemVideoFrame      *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
-IdemVideoFrame  *idem_video_frame_decode          (GBytes              *data,
-                                                   IdemPixelFormat      format,
-                                                   GCancellable        *cancellable,
-                                                   GError             **error);
+GBytes          *idem_video_frame_encode              (IdemVideoFrame       *self,
+                                                       IdemImageFormat       format,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+void             idem_video_frame_encode_async        (IdemVideoFrame       *self,
+                                                       IdemImageFormat       format,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GBytes          *idem_video_frame_encode_finish       (IdemVideoFrame       *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+IdemVideoFrame  *idem_video_frame_decode              (GBytes               *data,
+                                                       IdemPixelFormat       format,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdemVideoFrame, idem_video_frame_unref)
 

@@ -14,18 +14,18 @@ G_BEGIN_DECLS
  * the test instead of hanging it. */
 #define HW_TEST_TIMEOUT_SECONDS 15
 
-void             hw_test_init                  (int              *argc,
-                                                char           ***argv);
-char            *hw_test_make_socket_dir       (void);
-void             hw_test_remove_socket_dir     (const char       *dir);
-void             hw_test_wait_for              (const gboolean   *done,
-                                                const char       *what);
-void             hw_test_store_result_cb       (GObject          *source,
-                                                GAsyncResult     *result,
-                                                gpointer          user_data);
-GAsyncResult    *hw_test_wait_result           (GAsyncResult    **slot,
-                                                const char       *what);
-void             hw_test_iterate               (guint             milliseconds);
+void          hw_test_init              (int              *argc,
+                                         char           ***argv);
+char         *hw_test_make_socket_dir   (void);
+void          hw_test_remove_socket_dir (const char       *dir);
+void          hw_test_wait_for          (const gboolean   *done,
+                                         const char       *what);
+void          hw_test_store_result_cb   (GObject          *source,
+                                         GAsyncResult     *result,
+                                         gpointer          user_data);
+GAsyncResult *hw_test_wait_result       (GAsyncResult    **slot,
+                                         const char       *what);
+void          hw_test_iterate           (guint             milliseconds);
 
 /* The virtual_device driver reads one text command per connection, and
  * drops a connection when a new one arrives, so commands go one at a time:
