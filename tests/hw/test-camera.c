@@ -114,6 +114,32 @@ test_frames_on_main_context (void)
   g_signal_handler_disconnect (camera, handler);
 }
 
+static void
+test_slow_consumer (void)
+{
+  g_autoptr(IdemCamera) camera = new_smpte_camera (160, 120, IDEM_PIXEL_FORMAT_RGBA);
+  g_autoptr(GError) error = NULL;
+  FrameCounter counter = { .wanted = 1 };
+  guint before;
+
+  g_signal_connect (camera, "frame", G_CALLBACK (frame_cb), &counter);
+  g_assert_true (start_camera (camera, &error));
+  hw_test_wait_for (&counter.reached, "a first frame");
+
+  /* The main loop is stuck for ten frame periods (30 fps)... */
+  g_usleep (333 * G_TIME_SPAN_MILLISECOND);
+
+  /* ...and then gets the newest frame, not a backlog of old ones. */
+  before = counter.n_frames;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_test_message ("frames delivered after the stall: %u", counter.n_frames - before);
+  g_assert_cmpuint (counter.n_frames - before, >=, 1);
+  g_assert_cmpuint (counter.n_frames - before, <=, 2);
+
+  idem_camera_stop (camera);
+}
+
 /* The top two thirds of videotestsrc's SMPTE pattern: seven full-intensity
  * bars, left to right. */
 static const struct
@@ -409,6 +435,7 @@ main (int   argc,
   main_thread = g_thread_self ();
 
   g_test_add_func ("/hw/camera/frames-on-main-context", test_frames_on_main_context);
+  g_test_add_func ("/hw/camera/slow-consumer", test_slow_consumer);
   g_test_add_data_func ("/hw/camera/still-smpte/rgba", GINT_TO_POINTER (IDEM_PIXEL_FORMAT_RGBA),
                         test_still_smpte);
   g_test_add_data_func ("/hw/camera/still-smpte/bgra", GINT_TO_POINTER (IDEM_PIXEL_FORMAT_BGRA),
