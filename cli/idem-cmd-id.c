@@ -13,8 +13,10 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Enough for any pool one would issue from, small enough to fit in memory. */
-#define MAX_GENERATE_COUNT 10000000
+/* A pool of a million takes about 25 MB while it is drawn.  Values are only
+ * distinct within one run: larger pools belong to a program that keeps the
+ * numbers already issued. */
+#define MAX_GENERATE_COUNT 1000000
 
 static gboolean list_all_rules;
 static char *generate_count;
