@@ -36,6 +36,8 @@ extern int _nl_msg_cat_cntr;
 void
 idem_ui_i18n_init (void)
 {
+  /* gettext's answer for the empty message is the catalogue's header. */
+  static const char header_msgid[] = "";
   g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
   const IdemLanguage *languages;
   guint n_languages = 0;
@@ -47,13 +49,12 @@ idem_ui_i18n_init (void)
     {
       g_setenv ("LANGUAGE", languages[i].code, TRUE);
       ++_nl_msg_cat_cntr;
-      if (*gettext ("") != '\0')
+      if (*gettext (header_msgid) != '\0')
         break;
     }
 
-  /* The answer for "" is the catalogue's header: with one found, GLib now
-   * records that this program has translations. */
-  (void) g_dgettext (GETTEXT_PACKAGE, "");
+  /* With a header found, GLib records that this program has translations. */
+  (void) g_dgettext (GETTEXT_PACKAGE, header_msgid);
 
   if (saved != NULL)
     g_setenv ("LANGUAGE", saved, TRUE);
