@@ -4,19 +4,22 @@
  *
  * How a comparison works, and why it is fast:
  *
- * 1. When a template is compiled (once, at enrolment), every minutia gets a
- *    128-bit code of its neighbourhood, seen from the minutia itself: each
- *    neighbour within 90 px (4.5 mm at 500 dpi) sets the bit of its cell in a
- *    polar grid of 4 rings × 8 sectors, crossed with 4 bins of its ridge
- *    direction relative to the centre's.  Positions are taken in the centre
- *    minutia's own frame, so the code does not change when the finger is
- *    moved or turned.  A neighbour near a cell border also sets the
- *    neighbouring cell, which absorbs skin distortion and the extractor's
- *    angle error.
- * 2. Comparing two templates first fills the similarity matrix of all minutia
- *    pairs (Dice coefficient of the codes: two ANDs and two popcounts a pair,
- *    all in L1 cache), then averages the best row maxima.  An impostor usually
- *    stops here: below the prefilter threshold the score is 0.
+ * 1. When a template is compiled (once, at enrolment), its 64 most reliable
+ *    minutiae each get a 128-bit code of their neighbourhood, seen from the
+ *    minutia itself: each neighbour within 90 px (4.5 mm at 500 dpi) sets the
+ *    bit of its cell in a polar grid of 4 rings × 8 sectors, crossed with 4
+ *    bins of its ridge direction relative to the centre's.  Positions are
+ *    taken in the centre minutia's own frame, so the code does not change
+ *    when the finger is moved or turned.  A neighbour near a cell border also
+ *    sets the neighbouring cell, which absorbs skin distortion and the
+ *    extractor's angle error.  Codes are stored in the order the vector loop
+ *    reads them.
+ * 2. A comparison computes the Dice similarity of every minutia pair's codes
+ *    (AND and popcount; with AVX-512 eight pairs an instruction, with the
+ *    row's two best found inside one register) and keeps each probe
+ *    minutia's two most similar candidates.  The mean of the best row
+ *    maxima is a prefilter: below it, the score is 0 and most impostors stop
+ *    here.
  * 3. Otherwise the 32 most similar pairs are checked against each other for
  *    geometric consistency (the same rotation, and segment vectors that agree
  *    once rotated, with a tolerance that grows with distance for elastic
@@ -38,13 +41,16 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "idem-fingerprint-matcher.h"
 
+#include <immintrin.h>
 #include <math.h>
 #include <string.h>
 
 /* Minutiae compiled into a template: the most reliable ones. */
-#define MAX_MINUTIAE 40
+#define MAX_MINUTIAE 64
 /* Neighbourhood of a minutia's code, in pixels at 500 dpi. */
 #define CODE_RADIUS 90.0f
 #define CODE_MIN_RADIUS 8.0f
@@ -54,7 +60,7 @@
 /* A code with fewer bits than this says too little to compare. */
 #define MIN_CODE_BITS 5
 /* Prefilter: mean of the best row maxima below this rejects at once. */
-#define PREFILTER_THRESHOLD 0.40f
+#define PREFILTER_THRESHOLD 173
 #define MIN_PAIR_SIMILARITY 0.25f
 #define TOP_PAIRS 32
 #define SEEDS 4
@@ -72,7 +78,9 @@ struct _IdemFingerTemplate
   guint8          n;
   guint8          position;
   guint8          reserved[2];
-  /* 2n code words, then n x, n y (gint16), n angles and n bit counts (guint8). */
+  /* The codes, two words each, in groups of 8 (padded with empty codes) laid
+   * out in the order the vector loop reads them (see code_slot()); then
+   * n x, n y (gint16), n angles and padded(n) bit counts (guint8). */
   guint64         data[];
 };
 
@@ -82,10 +90,27 @@ template_codes (const IdemFingerTemplate *self)
   return self->data;
 }
 
+static inline guint
+padded (guint n)
+{
+  return (n + 7) & ~7u;
+}
+
+/* Where minutia j's code lives: within each group of 8, minutiae 0, 2, 4, 6
+ * take slots 0–3 and minutiae 1, 3, 5, 7 slots 4–7, so that the AVX-512
+ * loop's unpack of two loads yields the counts in minutia order. */
+static inline guint
+code_slot (guint j)
+{
+  guint p = j & 7;
+
+  return (j & ~7u) + ((p & 1) ? 4 + p / 2 : p / 2);
+}
+
 static inline const gint16 *
 template_x (const IdemFingerTemplate *self)
 {
-  return (const gint16 *) (gconstpointer) (self->data + 2 * self->n);
+  return (const gint16 *) (gconstpointer) (self->data + 2 * padded (self->n));
 }
 
 static inline const gint16 *
@@ -109,18 +134,31 @@ template_bits (const IdemFingerTemplate *self)
 static gsize
 template_size_for (guint n)
 {
-  return sizeof (IdemFingerTemplate) + n * (2 * sizeof (guint64) + 2 * sizeof (gint16) + 2);
+  return sizeof (IdemFingerTemplate) + padded (n) * (2 * sizeof (guint64) + 1) + n * (2 * sizeof (gint16) + 1);
 }
 
 G_DEFINE_BOXED_TYPE (IdemFingerTemplate, idem_finger_template,
                      idem_finger_template_ref, idem_finger_template_unref)
 G_DEFINE_QUARK (idem-fingerprint-error-quark, idem_fingerprint_error)
 
+typedef struct _RowTops RowTops;
+typedef void (*FillRowTops) (const IdemFingerTemplate *probe,
+                             const IdemFingerTemplate *candidate,
+                             RowTops                  *tops);
+
+static void fill_row_tops_scalar (const IdemFingerTemplate *probe,
+                                  const IdemFingerTemplate *candidate,
+                                  RowTops                  *tops);
+static void fill_row_tops_avx512 (const IdemFingerTemplate *probe,
+                                  const IdemFingerTemplate *candidate,
+                                  RowTops                  *tops);
+
+/* Picked once, by what the processor can do. */
+static FillRowTops fill_row_tops;
+
 /* Cosine and sine of a 1/256 turn, filled once. */
 static float cos_table[256];
 static float sin_table[256];
-/* 1 / k, so that a Dice coefficient costs a multiply, not a divide. */
-static float reciprocal_table[257];
 
 static void
 ensure_tables (void)
@@ -134,9 +172,13 @@ ensure_tables (void)
           cos_table[i] = cosf ((float) i * (float) G_PI / 128.0f);
           sin_table[i] = sinf ((float) i * (float) G_PI / 128.0f);
         }
-      reciprocal_table[0] = 0.0f;
-      for (guint i = 1; i <= 256; i++)
-        reciprocal_table[i] = 1.0f / (float) i;
+      __builtin_cpu_init ();
+      if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
+          && __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512vpopcntdq")
+          && g_getenv ("IDEM_MATCHER_NO_AVX512") == NULL)
+        fill_row_tops = fill_row_tops_avx512;
+      else
+        fill_row_tops = fill_row_tops_scalar;
       g_once_init_leave (&initialized, 1);
     }
 }
@@ -269,7 +311,7 @@ idem_finger_template_new (IdemMinutiae *minutiae,
   if (position > IDEM_FINGER_POSITION_MAX)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_INVALID_POSITION,
-                   "Finger position %u is not an ISO/IEC 19794-4 position (0–10)", position);
+                   _("Finger position %u is not an ISO/IEC 19794-4 position (0–10)"), position);
       return NULL;
     }
 
@@ -277,7 +319,7 @@ idem_finger_template_new (IdemMinutiae *minutiae,
   if (n_all < IDEM_MINUTIAE_MIN)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_TOO_FEW_MINUTIAE,
-                   "The finger has %u minutiae; at least %u are needed to compare it",
+                   _("The finger has %u minutiae; at least %u are needed to compare it"),
                    n_all, IDEM_MINUTIAE_MIN);
       return NULL;
     }
@@ -312,19 +354,20 @@ idem_finger_template_new (IdemMinutiae *minutiae,
   self->position = position;
 
   codes = self->data;
-  tx = (gint16 *) (gpointer) (self->data + 2 * n);
+  tx = (gint16 *) (gpointer) (self->data + 2 * padded (n));
   ty = tx + n;
   ta = (guint8 *) (ty + n);
   tb = ta + n;
   for (guint i = 0; i < n; i++)
     {
+      guint64 *code = codes + 2 * code_slot (i);
       guint bits;
 
-      compute_code (xs, ys, angles, n, i, codes + 2 * i);
-      bits = __builtin_popcountll (codes[2 * i]) + __builtin_popcountll (codes[2 * i + 1]);
+      compute_code (xs, ys, angles, n, i, code);
+      bits = __builtin_popcountll (code[0]) + __builtin_popcountll (code[1]);
       if (bits < MIN_CODE_BITS)
         {
-          codes[2 * i] = codes[2 * i + 1] = 0;
+          code[0] = code[1] = 0;
           bits = 0;
         }
       tx[i] = (gint16) lrintf (xs[i]);
@@ -385,68 +428,179 @@ idem_finger_template_get_size (const IdemFingerTemplate *self)
   return template_size_for (self->n);
 }
 
-/* The hot loop.  Built twice, and picked at load time: with the POPCNT
- * instruction where the processor has it, portable code elsewhere. */
+/* RowTops: for each probe minutia, its two most similar candidate minutiae
+ * (Dice coefficient of the codes, in 1/256) and where they are.  Ties go to
+ * the lowest index, in both versions below, so both give the same scores. */
+struct _RowTops
+{
+  guint8 value[2 * MAX_MINUTIAE];
+  guint8 index[2 * MAX_MINUTIAE];
+  guint  row_max[MAX_MINUTIAE];
+};
+
+static inline guint8
+dice (guint common,
+      guint bits_a,
+      guint bits_b)
+{
+  float value = (float) common * 512.0f / (float) MAX (1u, bits_a + bits_b);
+
+  return (guint8) MIN (255, (int) value);
+}
+
+/* The hot loop, portable version (POPCNT where the processor has it). */
 __attribute__((target_clones ("popcnt", "default")))
 static void
-fill_similarities (const IdemFingerTemplate *probe,
-                   const IdemFingerTemplate *candidate,
-                   float                     sim[MAX_MINUTIAE][MAX_MINUTIAE],
-                   float                    *row_max)
+fill_row_tops_scalar (const IdemFingerTemplate *probe,
+                      const IdemFingerTemplate *candidate,
+                      RowTops                  *tops)
 {
   const guint64 *pc = template_codes (probe);
   const guint64 *gc = template_codes (candidate);
   const guint8 *pb = template_bits (probe);
   const guint8 *gb = template_bits (candidate);
-  guint n = probe->n;
-  guint m = candidate->n;
+  guint8 row[MAX_MINUTIAE];
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < probe->n; i++)
     {
-      guint64 a0 = pc[2 * i];
-      guint64 a1 = pc[2 * i + 1];
-      guint na = pb[i];
-      float best = 0.0f;
+      const guint64 *a = pc + 2 * code_slot (i);
+      guint first = 0, first_j = 0, second = 0, second_j = first_j == 0 ? 1 : 0;
 
-      for (guint j = 0; j < m; j++)
+      for (guint j = 0; j < candidate->n; j++)
         {
-          guint common = __builtin_popcountll (a0 & gc[2 * j]) + __builtin_popcountll (a1 & gc[2 * j + 1]);
-          float s = (float) (2 * common) * reciprocal_table[na + gb[j]];
+          const guint64 *b = gc + 2 * code_slot (j);
 
-          sim[i][j] = s;
-          best = MAX (best, s);
+          row[j] = dice (__builtin_popcountll (a[0] & b[0]) + __builtin_popcountll (a[1] & b[1]), pb[i], gb[j]);
+          if (row[j] > first)
+            {
+              first = row[j];
+              first_j = j;
+            }
         }
-      row_max[i] = best;
+      second_j = first_j == 0 ? 1 : 0;
+      for (guint j = 0; j < candidate->n; j++)
+        if (j != first_j && row[j] > second)
+          {
+            second = row[j];
+            second_j = j;
+          }
+
+      tops->value[2 * i] = first;
+      tops->index[2 * i] = first_j;
+      tops->value[2 * i + 1] = second;
+      tops->index[2 * i + 1] = second_j;
+      tops->row_max[i] = first;
     }
 }
 
-static float
-mean_of_best (float *values,
-              guint  n,
-              guint  k)
+/* GCC 12's AVX-512 headers start some intrinsics from a deliberately
+ * undefined vector and then warn about it (GCC bug 105593). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+__attribute__((target ("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
+static inline guint
+max_byte_avx512 (__m512i v)
 {
-  float sum = 0.0f;
+  __m128i x;
+
+  v = _mm512_max_epu8 (v, _mm512_shuffle_i64x2 (v, v, _MM_SHUFFLE (1, 0, 3, 2)));
+  v = _mm512_max_epu8 (v, _mm512_shuffle_i64x2 (v, v, _MM_SHUFFLE (2, 3, 0, 1)));
+  x = _mm512_castsi512_si128 (v);
+  x = _mm_max_epu8 (x, _mm_srli_si128 (x, 8));
+  x = _mm_max_epu8 (x, _mm_srli_si128 (x, 4));
+  x = _mm_max_epu8 (x, _mm_srli_si128 (x, 2));
+  x = _mm_max_epu8 (x, _mm_srli_si128 (x, 1));
+
+  return (guint) _mm_cvtsi128_si32 (x) & 0xff;
+}
+
+/* The same with AVX-512: eight candidate minutiae an iteration, popcounts
+ * in the vector unit, and a whole row (at most 64 bytes) searched for its
+ * two best in one register. */
+__attribute__((target ("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
+static void
+fill_row_tops_avx512 (const IdemFingerTemplate *probe,
+                      const IdemFingerTemplate *candidate,
+                      RowTops                  *tops)
+{
+  const guint64 *pc = template_codes (probe);
+  const guint64 *gc = template_codes (candidate);
+  const guint8 *pb = template_bits (probe);
+  const guint8 *gb = template_bits (candidate);
+  guint groups = padded (candidate->n) / 8;
+  guint64 valid = candidate->n >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << candidate->n) - 1;
+  const __m256i one = _mm256_set1_epi32 (1);
+  const __m256i limit = _mm256_set1_epi32 (255);
+  const __m256 scale = _mm256_set1_ps (512.0f);
+
+  for (guint i = 0; i < probe->n; i++)
+    {
+      const guint64 *a = pc + 2 * code_slot (i);
+      __m512i broadcast = _mm512_set_epi64 (a[1], a[0], a[1], a[0], a[1], a[0], a[1], a[0]);
+      __m256i na = _mm256_set1_epi32 (pb[i]);
+      __m512i values = _mm512_setzero_si512 ();
+      guint64 at_first, at_second;
+      guint first, second, first_j;
+
+      for (guint g = 0; g < groups; g++)
+        {
+          __m512i c0 = _mm512_popcnt_epi64 (_mm512_and_si512 (broadcast, _mm512_loadu_si512 (gc + 16 * g)));
+          __m512i c1 = _mm512_popcnt_epi64 (_mm512_and_si512 (broadcast, _mm512_loadu_si512 (gc + 16 * g + 8)));
+          __m512i sums = _mm512_add_epi64 (_mm512_unpacklo_epi64 (c0, c1), _mm512_unpackhi_epi64 (c0, c1));
+          __m256i common = _mm512_cvtepi64_epi32 (sums);
+          __m256i nb = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *) (gconstpointer) (gb + 8 * g)));
+          __m256i denominator = _mm256_max_epi32 (_mm256_add_epi32 (na, nb), one);
+          __m256 value = _mm256_div_ps (_mm256_mul_ps (_mm256_cvtepi32_ps (common), scale),
+                                        _mm256_cvtepi32_ps (denominator));
+
+          /* The row stays in a register: eight bytes into 64-bit lane g. */
+          values = _mm512_mask_broadcastq_epi64 (values, 1 << g,
+                                                 _mm256_cvtepi32_epi8 (_mm256_min_epi32 (_mm256_cvttps_epi32 (value), limit)));
+        }
+
+      values = _mm512_maskz_mov_epi8 (valid, values);
+      first = max_byte_avx512 (values);
+      at_first = _mm512_cmpeq_epi8_mask (values, _mm512_set1_epi8 ((char) first)) & valid;
+      first_j = __builtin_ctzll (at_first);
+      values = _mm512_mask_mov_epi8 (values, G_GUINT64_CONSTANT (1) << first_j, _mm512_setzero_si512 ());
+      second = max_byte_avx512 (values);
+      at_second = _mm512_cmpeq_epi8_mask (values, _mm512_set1_epi8 ((char) second)) & valid
+                  & ~(G_GUINT64_CONSTANT (1) << first_j);
+
+      tops->value[2 * i] = first;
+      tops->index[2 * i] = first_j;
+      tops->value[2 * i + 1] = second;
+      tops->index[2 * i + 1] = at_second ? __builtin_ctzll (at_second) : (first_j == 0 ? 1 : 0);
+      tops->row_max[i] = first;
+    }
+}
+
+#pragma GCC diagnostic pop
+
+/* The mean of the k largest of n bytes-sized values, by counting. */
+static guint
+mean_of_best (const guint *values,
+              guint        n,
+              guint        k)
+{
+  guint8 counts[256] = { 0 };
+  guint sum = 0, taken = 0;
 
   k = MIN (k, n);
-  /* Partial selection sort: k is at most a dozen. */
-  for (guint i = 0; i < k; i++)
+  if (k == 0)
+    return 0;
+  for (guint i = 0; i < n; i++)
+    counts[values[i]]++;
+  for (int v = 255; v >= 0 && taken < k; v--)
     {
-      guint best = i;
+      guint use = MIN (counts[v], k - taken);
 
-      for (guint j = i + 1; j < n; j++)
-        if (values[j] > values[best])
-          best = j;
-      if (best != i)
-        {
-          float t = values[i];
-
-          values[i] = values[best];
-          values[best] = t;
-        }
-      sum += values[i];
+      sum += use * (guint) v;
+      taken += use;
     }
 
-  return k > 0 ? sum / (float) k : 0.0f;
+  return sum / k;
 }
 
 typedef struct
@@ -497,7 +651,7 @@ pairs_compatible (const IdemFingerTemplate *probe,
 static float
 consolidate (const IdemFingerTemplate *probe,
              const IdemFingerTemplate *candidate,
-             float                     sim[MAX_MINUTIAE][MAX_MINUTIAE])
+             const RowTops            *tops)
 {
   const guint8 *pa = template_angles (probe);
   const guint8 *ga = template_angles (candidate);
@@ -506,11 +660,13 @@ consolidate (const IdemFingerTemplate *probe,
   guint n_pairs = 0;
   float best_score = 0.0f;
 
-  /* The TOP_PAIRS most similar minutia pairs, kept sorted, best first. */
-  for (guint i = 0; i < probe->n; i++)
-    for (guint j = 0; j < candidate->n; j++)
+  /* The TOP_PAIRS most similar minutia pairs among each probe minutia's two
+   * best, kept sorted, best first. */
+  for (guint r = 0; r < 2 * probe->n; r++)
       {
-        float s = sim[i][j];
+        float s = tops->value[r] * (1.0f / 256.0f);
+        guint i = r / 2;
+        guint j = tops->index[r];
         guint k;
 
         if (s < MIN_PAIR_SIMILARITY || (n_pairs == TOP_PAIRS && s <= pairs[n_pairs - 1].sim))
@@ -570,20 +726,20 @@ double
 idem_finger_template_compare (const IdemFingerTemplate *probe,
                               const IdemFingerTemplate *candidate)
 {
-  float sim[MAX_MINUTIAE][MAX_MINUTIAE];
-  float row_max[MAX_MINUTIAE];
+  RowTops tops;
   guint n_best;
 
   g_return_val_if_fail (probe != NULL, 0.0);
   g_return_val_if_fail (candidate != NULL, 0.0);
 
-  fill_similarities (probe, candidate, sim, row_max);
+  ensure_tables ();
+  fill_row_tops (probe, candidate, &tops);
 
-  n_best = CLAMP (MIN (probe->n, candidate->n) / 4, 4, 10);
-  if (mean_of_best (row_max, probe->n, n_best) < PREFILTER_THRESHOLD)
+  n_best = CLAMP (MIN (probe->n, candidate->n) / 4, 4, 16);
+  if (mean_of_best (tops.row_max, probe->n, n_best) < PREFILTER_THRESHOLD)
     return 0.0;
 
-  return consolidate (probe, candidate, sim);
+  return consolidate (probe, candidate, &tops);
 }
 
 static gboolean
@@ -926,7 +1082,7 @@ check_reference (const char  *reference_id,
   if (reference_id[0] == '\0' || strlen (reference_id) > MAX_REFERENCE_LENGTH)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_INVALID_REFERENCE,
-                   "A reference ID must have 1 to %u bytes", MAX_REFERENCE_LENGTH);
+                   _("A reference ID must have 1 to %u bytes"), MAX_REFERENCE_LENGTH);
       return FALSE;
     }
 
@@ -967,7 +1123,7 @@ idem_fingerprint_gallery_insert (IdemFingerprintGallery     *self,
   if (n_fingers == 0)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
-                   "Person “%s” has no finger to enrol", reference_id);
+                   _("Person “%s” has no finger to enrol"), reference_id);
       return FALSE;
     }
 
@@ -983,7 +1139,7 @@ idem_fingerprint_gallery_insert (IdemFingerprintGallery     *self,
       g_rw_lock_writer_unlock (&self->lock);
       person_free (person);
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_DUPLICATE_REFERENCE,
-                   "The gallery already holds reference ID “%s”", reference_id);
+                   _("The gallery already holds reference ID “%s”"), reference_id);
       return FALSE;
     }
   person->slot = self->persons->len;
@@ -1025,7 +1181,7 @@ idem_fingerprint_gallery_remove (IdemFingerprintGallery  *self,
     {
       g_rw_lock_writer_unlock (&self->lock);
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE,
-                   "The gallery holds no reference ID “%s”", reference_id);
+                   _("The gallery holds no reference ID “%s”"), reference_id);
       return FALSE;
     }
 
@@ -1097,7 +1253,7 @@ idem_fingerprint_gallery_verify (IdemFingerprintGallery     *self,
   if (n_probe == 0)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
-                   "The probe has no finger");
+                   _("The probe has no finger"));
       return FALSE;
     }
 
@@ -1107,7 +1263,7 @@ idem_fingerprint_gallery_verify (IdemFingerprintGallery     *self,
     {
       g_rw_lock_reader_unlock (&self->lock);
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE,
-                   "The gallery holds no reference ID “%s”", reference_id);
+                   _("The gallery holds no reference ID “%s”"), reference_id);
       return FALSE;
     }
   *score = idem_fingerprint_fuse_person (probe, n_probe, person->fingers, person->n_fingers, NULL);
@@ -1193,13 +1349,13 @@ check_identify_args (IdemFingerTemplate * const *probe,
   if (n_probe == 0)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
-                   "The probe has no finger");
+                   _("The probe has no finger"));
       return FALSE;
     }
   if (max_results == 0)
     {
       g_set_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_EMPTY,
-                   "At least one result must be asked for");
+                   _("At least one result must be asked for"));
       return FALSE;
     }
 

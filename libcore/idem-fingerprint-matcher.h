@@ -49,7 +49,7 @@ typedef enum
  * the synthetic benchmark (bench-abis-accuracy) to give a false match rate
  * below 1e-4; callers with another operating point pick their own.
  */
-#define IDEM_FINGERPRINT_MATCH_THRESHOLD 40.0
+#define IDEM_FINGERPRINT_MATCH_THRESHOLD 90.0
 
 typedef struct _IdemFingerTemplate IdemFingerTemplate;
 

@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "idem-minutiae.h"
 
 #include <string.h>
@@ -140,21 +142,21 @@ idem_minutiae_add (IdemMinutiae      *self,
   if (minutia->x >= self->width || minutia->y >= self->height)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_OUT_OF_RANGE,
-                   "Minutia at (%u, %u) lies outside the %u×%u image",
+                   _("Minutia at (%u, %u) lies outside the %u×%u image"),
                    minutia->x, minutia->y, self->width, self->height);
       return FALSE;
     }
   if (minutia->type > IDEM_MINUTIA_BIFURCATION || minutia->quality > 63)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_OUT_OF_RANGE,
-                   "Minutia type %u or quality %u is out of range",
+                   _("Minutia type %u or quality %u is out of range"),
                    minutia->type, minutia->quality);
       return FALSE;
     }
   if (self->minutiae->len >= IDEM_MINUTIAE_MAX)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_OUT_OF_RANGE,
-                   "A template holds at most %u minutiae", IDEM_MINUTIAE_MAX);
+                   _("A template holds at most %u minutiae"), IDEM_MINUTIAE_MAX);
       return FALSE;
     }
 
@@ -295,19 +297,19 @@ idem_minutiae_deserialize (GBytes  *bytes,
   if (size < 4 || memcmp (data, FORMAT_MAGIC, 4) != 0)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_INVALID,
-                   "Not an Idem minutiae template (bad magic)");
+                   _("Not an Idem minutiae template (bad magic)"));
       return NULL;
     }
   if (size < HEADER_SIZE)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_TRUNCATED,
-                   "Minutiae template header is truncated (%" G_GSIZE_FORMAT " bytes)", size);
+                   _("Minutiae template header is truncated (%lu bytes)"), (unsigned long) size);
       return NULL;
     }
   if (data[4] != FORMAT_VERSION)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_UNSUPPORTED_VERSION,
-                   "Minutiae template version %u is not supported", data[4]);
+                   _("Minutiae template version %u is not supported"), data[4]);
       return NULL;
     }
 
@@ -318,7 +320,7 @@ idem_minutiae_deserialize (GBytes  *bytes,
   if (width == 0 || height == 0 || resolution == 0 || count > IDEM_MINUTIAE_MAX)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_OUT_OF_RANGE,
-                   "Minutiae template header is out of range (%u×%u, %u dpi, %u minutiae)",
+                   _("Minutiae template header is out of range (%u×%u, %u dpi, %u minutiae)"),
                    width, height, resolution, count);
       return NULL;
     }
@@ -327,8 +329,8 @@ idem_minutiae_deserialize (GBytes  *bytes,
       g_set_error (error, IDEM_MINUTIAE_ERROR,
                    size < HEADER_SIZE + (gsize) count * RECORD_SIZE
                    ? IDEM_MINUTIAE_ERROR_TRUNCATED : IDEM_MINUTIAE_ERROR_INVALID,
-                   "Minutiae template of %u minutiae has %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT,
-                   count, size, HEADER_SIZE + (gsize) count * RECORD_SIZE);
+                   _("Minutiae template of %u minutiae has %lu bytes, expected %lu"),
+                   count, (unsigned long) size, (unsigned long) (HEADER_SIZE + (gsize) count * RECORD_SIZE));
       return NULL;
     }
 
