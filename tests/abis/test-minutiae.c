@@ -335,12 +335,14 @@ test_gallery_identify (void)
       g_autoptr(IdemMinutiae) m1 = synthetic_minutiae_random (2 * p + 1);
       g_autoptr(IdemMinutiae) moved0 = transformed (m0, 20, 5, 9);
       g_autoptr(IdemMinutiae) moved1 = transformed (m1, -12, -8, 3);
-      IdemFingerTemplate *probe[2] = { idem_finger_template_new (moved0, 2, NULL),
-                                       idem_finger_template_new (moved1, 7, NULL) };
+      g_autoptr(IdemFingerTemplate) probe0 = idem_finger_template_new (moved0, 2, NULL);
+      g_autoptr(IdemFingerTemplate) probe1 = idem_finger_template_new (moved1, 7, NULL);
+      IdemFingerTemplate *probe[2] = { probe0, probe1 };
       g_autoptr(GPtrArray) candidates = NULL;
       IdemFingerprintCandidate *best;
       g_autoptr(GError) error = NULL;
 
+      /* Removed above. */
       if (p % 7 == 0)
         continue;
       candidates = idem_fingerprint_gallery_identify (gallery, probe, 2, 5, 0.0, &error);
@@ -355,8 +357,6 @@ test_gallery_identify (void)
         g_assert_cmpfloat (((IdemFingerprintCandidate *) g_ptr_array_index (candidates, c))->score,
                            <, IDEM_FINGERPRINT_MATCH_THRESHOLD);
 
-      idem_finger_template_unref (probe[0]);
-      idem_finger_template_unref (probe[1]);
     }
 }
 
