@@ -22,9 +22,10 @@
 #include <gst/gst.h>
 #include <glib/gi18n-lib.h>
 
-/* How long a started camera may take to send its first picture.  USB
- * cameras take one or two seconds to wake; ten means something is wrong. */
-#define START_TIMEOUT_SECONDS 10
+/* How long a started camera may take to send its first picture, unless set
+ * otherwise.  USB cameras take one or two seconds to wake; ten means
+ * something is wrong. */
+#define DEFAULT_START_TIMEOUT_SECONDS 10
 
 typedef enum
 {
@@ -47,6 +48,7 @@ struct _IdemCamera
   guint            width;
   guint            height;
   IdemPixelFormat  pixel_format;
+  guint            start_timeout;
 
   /* Main-context state. */
   GMainContext    *context;
@@ -73,6 +75,7 @@ enum {
   PROP_WIDTH,
   PROP_HEIGHT,
   PROP_PIXEL_FORMAT,
+  PROP_START_TIMEOUT,
   PROP_RUNNING,
   N_PROPS,
 };
@@ -314,7 +317,7 @@ start_timeout_cb (gpointer user_data)
   error = g_error_new (IDEM_CAMERA_ERROR, IDEM_CAMERA_ERROR_TIMED_OUT,
                        _("The camera sent no picture within %d seconds. "
                          "Unplug it and plug it in again, then try again."),
-                       START_TIMEOUT_SECONDS);
+                       (int) self->start_timeout);
   fail (self, error);
 
   return G_SOURCE_REMOVE;
@@ -543,6 +546,10 @@ idem_camera_get_property (GObject    *object,
       g_value_set_enum (value, self->pixel_format);
       break;
 
+    case PROP_START_TIMEOUT:
+      g_value_set_uint (value, self->start_timeout);
+      break;
+
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -576,6 +583,10 @@ idem_camera_set_property (GObject      *object,
 
     case PROP_PIXEL_FORMAT:
       idem_camera_set_pixel_format (self, g_value_get_enum (value));
+      break;
+
+    case PROP_START_TIMEOUT:
+      idem_camera_set_start_timeout (self, g_value_get_uint (value));
       break;
 
     default:
@@ -636,6 +647,17 @@ idem_camera_class_init (IdemCameraClass *klass)
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * IdemCamera:start-timeout:
+   *
+   * How many seconds a starting camera may take to send its first picture
+   * before the start fails with %IDEM_CAMERA_ERROR_TIMED_OUT.
+   */
+  properties[PROP_START_TIMEOUT] =
+    g_param_spec_uint ("start-timeout", NULL, NULL,
+                       1, 600, DEFAULT_START_TIMEOUT_SECONDS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * IdemCamera:running:
    *
    * Whether the camera is delivering pictures.
@@ -686,6 +708,7 @@ idem_camera_init (IdemCamera *self)
 {
   self->source = g_strdup (IDEM_CAMERA_DEFAULT_SOURCE);
   self->pixel_format = IDEM_PIXEL_FORMAT_RGBA;
+  self->start_timeout = DEFAULT_START_TIMEOUT_SECONDS;
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->lock);
   g_queue_init (&self->waiters);
@@ -800,6 +823,28 @@ idem_camera_set_pixel_format (IdemCamera      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIXEL_FORMAT]);
 }
 
+guint
+idem_camera_get_start_timeout (IdemCamera *self)
+{
+  g_return_val_if_fail (IDEM_IS_CAMERA (self), 0);
+
+  return self->start_timeout;
+}
+
+void
+idem_camera_set_start_timeout (IdemCamera *self,
+                               guint       start_timeout)
+{
+  g_return_if_fail (IDEM_IS_CAMERA (self));
+  g_return_if_fail (start_timeout >= 1 && start_timeout <= 600);
+
+  if (self->start_timeout == start_timeout)
+    return;
+
+  self->start_timeout = start_timeout;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_TIMEOUT]);
+}
+
 gboolean
 idem_camera_get_running (IdemCamera *self)
 {
@@ -884,7 +929,7 @@ idem_camera_start_async (IdemCamera          *self,
   g_source_set_callback (self->bus_source, G_SOURCE_FUNC (bus_message_cb), self, NULL);
   g_source_attach (self->bus_source, self->context);
 
-  self->timeout_source = g_timeout_source_new_seconds (START_TIMEOUT_SECONDS);
+  self->timeout_source = g_timeout_source_new_seconds (self->start_timeout);
   g_source_set_callback (self->timeout_source, start_timeout_cb, self, NULL);
   g_source_attach (self->timeout_source, self->context);
 

@@ -72,6 +72,9 @@ void             idem_camera_set_height           (IdemCamera           *self,
 IdemPixelFormat  idem_camera_get_pixel_format     (IdemCamera           *self);
 void             idem_camera_set_pixel_format     (IdemCamera           *self,
                                                    IdemPixelFormat       pixel_format);
+guint            idem_camera_get_start_timeout    (IdemCamera           *self);
+void             idem_camera_set_start_timeout    (IdemCamera           *self,
+                                                   guint                 start_timeout);
 gboolean         idem_camera_get_running          (IdemCamera           *self);
 IdemVideoFrame  *idem_camera_dup_latest_frame     (IdemCamera           *self);
 

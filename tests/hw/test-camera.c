@@ -390,6 +390,26 @@ test_cancel_start (void)
   g_assert_false (idem_camera_get_running (camera));
 }
 
+static void
+test_start_timeout (void)
+{
+  g_autoptr(IdemCamera) camera = idem_camera_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  /* A camera that opens but never sends a picture. */
+  idem_camera_set_source (camera, "videotestsrc is-live=true ! valve drop=true");
+  g_assert_cmpuint (idem_camera_get_start_timeout (camera), ==, 10);
+  idem_camera_set_start_timeout (camera, 1);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (start_camera (camera, &error));
+  g_assert_error (error, IDEM_CAMERA_ERROR, IDEM_CAMERA_ERROR_TIMED_OUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC / 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_false (idem_camera_get_running (camera));
+}
+
 typedef struct
 {
   GError   *error;
@@ -446,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/hw/camera/still-needs-start", test_still_needs_start);
   g_test_add_func ("/hw/camera/stop-while-starting", test_stop_while_starting);
   g_test_add_func ("/hw/camera/cancel-start", test_cancel_start);
+  g_test_add_func ("/hw/camera/start-timeout", test_start_timeout);
   g_test_add_func ("/hw/camera/stream-ends", test_stream_ends);
 
   return g_test_run ();
