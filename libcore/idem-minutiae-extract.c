@@ -191,6 +191,68 @@ idem_minutiae_extract_from_image (const IdemFingerImage  *image,
   return idem_minutiae_extract (image->pixels, image->width, image->height, image->resolution, error);
 }
 
+static void
+extract_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  IdemMinutiae *minutiae = idem_minutiae_extract_from_image (task_data, &error);
+
+  if (minutiae == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, minutiae, (GDestroyNotify) idem_minutiae_unref);
+}
+
+/**
+ * idem_minutiae_extract_async:
+ * @image: a decoded finger image (copied)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the minutiae are ready
+ * @user_data: for @callback
+ *
+ * Extracts minutiae in a worker thread; see idem_minutiae_extract().
+ */
+void
+idem_minutiae_extract_async (const IdemFingerImage *image,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IdemFingerImage *copy;
+
+  g_return_if_fail (image != NULL && image->pixels != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  copy = g_memdup2 (image, sizeof *image);
+  copy->pixels = g_memdup2 (image->pixels, (gsize) image->width * image->height);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, idem_minutiae_extract_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, copy, (GDestroyNotify) idem_finger_image_free);
+  g_task_run_in_thread (task, extract_thread);
+}
+
+/**
+ * idem_minutiae_extract_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the minutiae, or %NULL with @error set
+ */
+IdemMinutiae *
+idem_minutiae_extract_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* JPEG 2000 from memory */
 
 typedef struct

@@ -9,7 +9,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "idem.h"
 
@@ -43,6 +43,12 @@ IdemMinutiae    *idem_minutiae_extract            (const guint8    *pixels,
                                                    guint            resolution,
                                                    GError         **error);
 IdemMinutiae    *idem_minutiae_extract_from_image (const IdemFingerImage *image,
+                                                   GError         **error);
+void             idem_minutiae_extract_async      (const IdemFingerImage *image,
+                                                   GCancellable    *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer         user_data);
+IdemMinutiae    *idem_minutiae_extract_finish     (GAsyncResult    *result,
                                                    GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdemFingerImage, idem_finger_image_free)
