@@ -263,6 +263,30 @@ gui_test_assert_label (GtkWidget  *root,
 }
 
 /**
+ * gui_test_wait_for_label:
+ * @root: where to look
+ * @text: the text of the label
+ *
+ * Runs the main loop until a visible label under @root shows @text, for
+ * what happens after a delay (a button activated from the keyboard shows
+ * itself pressed for a moment before it acts); fails after five seconds.
+ */
+void
+gui_test_wait_for_label (GtkWidget  *root,
+                         const char *text)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (5, timeout_cb, &timed_out);
+
+  while (find_label (root, text) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("No visible label shows “%s” after five seconds", text);
+  g_source_remove (timeout_id);
+}
+
+/**
  * gui_test_assert_direction:
  * @root: a widget
  * @direction: %GTK_TEXT_DIR_LTR or %GTK_TEXT_DIR_RTL

@@ -22,6 +22,8 @@ GtkWidget *gui_test_find_widget             (GtkWidget        *root,
                                              GType             type);
 void       gui_test_assert_label            (GtkWidget        *root,
                                              const char       *text);
+void       gui_test_wait_for_label          (GtkWidget        *root,
+                                             const char       *text);
 void       gui_test_assert_direction        (GtkWidget        *root,
                                              GtkTextDirection  direction);
 void       gui_test_assert_accessible       (GtkWidget        *root);

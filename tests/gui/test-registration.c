@@ -155,6 +155,23 @@ test_setup_address_validation (void)
 }
 
 static void
+test_setup_enter_continues (void)
+{
+  GtkWidget *text;
+
+  reset_to_setup ();
+
+  /* The address field has the focus, and Enter in it presses Continue, the
+   * window's default. */
+  reg_setup_page_set_address (REG_SETUP_PAGE (page ()), "http://idem.example.org");
+  text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_ENTRY))));
+  g_assert_true (gtk_window_get_focus (window) == text);
+  g_signal_emit_by_name (text, "activate");
+  gui_test_wait_for_label (page (), "The address must start with https:// — Idem only talks to its server over an encrypted connection.");
+  g_assert_true (REG_IS_SETUP_PAGE (page ()));
+}
+
+static void
 test_setup_keeps_typed_text (void)
 {
   reset_to_setup ();
@@ -285,6 +302,7 @@ main (int   argc,
 
   g_test_add_func ("/registration/setup/first-screen", test_setup_first_screen);
   g_test_add_func ("/registration/setup/address-validation", test_setup_address_validation);
+  g_test_add_func ("/registration/setup/enter-continues", test_setup_enter_continues);
   g_test_add_func ("/registration/setup/keeps-typed-text", test_setup_keeps_typed_text);
   g_test_add_func ("/registration/login/first-screen", test_login_first_screen);
   g_test_add_func ("/registration/login/needs-synced-machine", test_login_needs_synced_machine);
