@@ -184,12 +184,12 @@ ensure_tables (void)
 }
 
 static guint
-soft_bins (float  value,
-           float  width,
-           guint  n_bins,
-           float  margin,
+soft_bins (float    value,
+           float    width,
+           guint    n_bins,
+           float    margin,
            gboolean circular,
-           guint  bins[2])
+           guint    bins[2])
 {
   guint count = 0;
   int bin = (int) floorf (value / width);
@@ -234,8 +234,8 @@ ring_bins (float r,
 }
 
 static void
-compute_code (const float *xs,
-              const float *ys,
+compute_code (const float  *xs,
+              const float  *ys,
               const guint8 *angles,
               guint         n,
               guint         centre,
@@ -663,22 +663,22 @@ consolidate (const IdemFingerTemplate *probe,
   /* The TOP_PAIRS most similar minutia pairs among each probe minutia's two
    * best, kept sorted, best first. */
   for (guint r = 0; r < 2 * probe->n; r++)
-      {
-        float s = tops->value[r] * (1.0f / 256.0f);
-        guint i = r / 2;
-        guint j = tops->index[r];
-        guint k;
+    {
+      float s = tops->value[r] * (1.0f / 256.0f);
+      guint i = r / 2;
+      guint j = tops->index[r];
+      guint k;
 
-        if (s < MIN_PAIR_SIMILARITY || (n_pairs == TOP_PAIRS && s <= pairs[n_pairs - 1].sim))
-          continue;
-        k = n_pairs < TOP_PAIRS ? n_pairs++ : TOP_PAIRS - 1;
-        while (k > 0 && pairs[k - 1].sim < s)
-          {
-            pairs[k] = pairs[k - 1];
-            k--;
-          }
-        pairs[k] = (Pair) { i, j, (guint8) (ga[j] - pa[i]), s };
-      }
+      if (s < MIN_PAIR_SIMILARITY || (n_pairs == TOP_PAIRS && s <= pairs[n_pairs - 1].sim))
+        continue;
+      k = n_pairs < TOP_PAIRS ? n_pairs++ : TOP_PAIRS - 1;
+      while (k > 0 && pairs[k - 1].sim < s)
+        {
+          pairs[k] = pairs[k - 1];
+          k--;
+        }
+      pairs[k] = (Pair) { i, j, (guint8) (ga[j] - pa[i]), s };
+    }
 
   for (guint a = 0; a < n_pairs; a++)
     masks[a] = 0;

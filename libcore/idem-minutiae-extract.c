@@ -113,7 +113,7 @@ idem_minutiae_extract (const guint8 *pixels,
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
                    _("A %u×%u finger image at %u dpi is outside what can be extracted "
-                   "(64–4096 pixels a side, 250–2000 dpi)"), width, height, resolution);
+                     "(64–4096 pixels a side, 250–2000 dpi)"), width, height, resolution);
       return NULL;
     }
 

@@ -79,28 +79,27 @@ typedef struct
 
 typedef struct _IdemMinutiae IdemMinutiae;
 
-GType          idem_minutiae_get_type        (void) G_GNUC_CONST;
-GQuark         idem_minutiae_error_quark     (void);
-IdemMinutiae  *idem_minutiae_new             (guint              width,
-                                              guint              height,
-                                              guint              resolution_dpi);
-IdemMinutiae  *idem_minutiae_ref             (IdemMinutiae      *self);
-void           idem_minutiae_unref           (IdemMinutiae      *self);
-gboolean       idem_minutiae_add             (IdemMinutiae      *self,
-                                              const IdemMinutia *minutia,
-                                              GError           **error);
-void           idem_minutiae_keep_best       (IdemMinutiae      *self,
-                                              guint              max_minutiae);
-guint          idem_minutiae_get_width       (IdemMinutiae      *self);
-guint          idem_minutiae_get_height      (IdemMinutiae      *self);
-guint          idem_minutiae_get_resolution  (IdemMinutiae      *self);
-guint          idem_minutiae_get_count       (IdemMinutiae      *self);
-const IdemMinutia *
-               idem_minutiae_get_all         (IdemMinutiae      *self,
-                                              guint             *n_minutiae);
-GBytes        *idem_minutiae_serialize       (IdemMinutiae      *self);
-IdemMinutiae  *idem_minutiae_deserialize     (GBytes            *bytes,
-                                              GError           **error);
+GType              idem_minutiae_get_type       (void) G_GNUC_CONST;
+GQuark             idem_minutiae_error_quark    (void);
+IdemMinutiae      *idem_minutiae_new            (guint              width,
+                                                 guint              height,
+                                                 guint              resolution_dpi);
+IdemMinutiae      *idem_minutiae_ref            (IdemMinutiae      *self);
+void               idem_minutiae_unref          (IdemMinutiae      *self);
+gboolean           idem_minutiae_add            (IdemMinutiae      *self,
+                                                 const IdemMinutia *minutia,
+                                                 GError           **error);
+void               idem_minutiae_keep_best      (IdemMinutiae      *self,
+                                                 guint              max_minutiae);
+guint              idem_minutiae_get_width      (IdemMinutiae      *self);
+guint              idem_minutiae_get_height     (IdemMinutiae      *self);
+guint              idem_minutiae_get_resolution (IdemMinutiae      *self);
+guint              idem_minutiae_get_count      (IdemMinutiae      *self);
+const IdemMinutia *idem_minutiae_get_all        (IdemMinutiae      *self,
+                                                 guint             *n_minutiae);
+GBytes            *idem_minutiae_serialize      (IdemMinutiae      *self);
+IdemMinutiae      *idem_minutiae_deserialize    (GBytes            *bytes,
+                                                 GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdemMinutiae, idem_minutiae_unref)
 

@@ -356,7 +356,6 @@ test_gallery_identify (void)
       for (guint c = 1; c < candidates->len; c++)
         g_assert_cmpfloat (((IdemFingerprintCandidate *) g_ptr_array_index (candidates, c))->score,
                            <, IDEM_FINGERPRINT_MATCH_THRESHOLD);
-
     }
 }
 

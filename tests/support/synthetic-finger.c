@@ -190,7 +190,7 @@ synthetic_finger_new (guint32              seed,
         for (int dx = -KERNEL_RADIUS; dx <= KERNEL_RADIUS; dx++)
           {
             /* Across the ridge: the sinusoid runs along the normal. */
-            double across = -dx * sin (theta) + dy * cos (theta);
+            double across = -dx *sin (theta) + dy * cos (theta);
             double value = exp (-(dx * dx + dy * dy) / (2 * sigma * sigma))
                            * cos (2 * G_PI * across / period);
 
@@ -379,7 +379,7 @@ synthetic_finger_render (SyntheticFinger                 *self,
         else
           {
             amplitude = 0.8 + 0.2 * sin (contrast_f[0] * u + contrast_phase[0])
-                                  * sin (contrast_f[1] * v + contrast_phase[1]);
+                        * sin (contrast_f[1] * v + contrast_phase[1]);
             /* Pressure fades towards the rim of the contact area. */
             amplitude *= MIN (1.0, edge * 6.0);
             grey = 150.0 - 100.0 * amplitude * ridge + gaussian (rand) * params->noise;
