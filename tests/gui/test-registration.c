@@ -61,12 +61,13 @@ test_setup_first_screen (void)
     const char *title;
     const char *field;
     const char *button;
+    const char *window_title;
     GtkTextDirection direction;
   } screens[] = {
-    { "en", "Set Up This Workstation", "Server address", "Continue", GTK_TEXT_DIR_LTR },
-    { "fr", "Configurer ce poste de travail", "Adresse du serveur", "Continuer", GTK_TEXT_DIR_LTR },
-    { "ar", "إعداد محطة العمل هذه", "عنوان الخادم", "متابعة", GTK_TEXT_DIR_RTL },
-    { "en", "Set Up This Workstation", "Server address", "Continue", GTK_TEXT_DIR_LTR },
+    { "en", "Set Up This Workstation", "Server address", "Continue", "Idem Registration", GTK_TEXT_DIR_LTR },
+    { "fr", "Configurer ce poste de travail", "Adresse du serveur", "Continuer", "Idem Enregistrement", GTK_TEXT_DIR_LTR },
+    { "ar", "إعداد محطة العمل هذه", "عنوان الخادم", "متابعة", "تسجيل Idem", GTK_TEXT_DIR_RTL },
+    { "en", "Set Up This Workstation", "Server address", "Continue", "Idem Registration", GTK_TEXT_DIR_LTR },
   };
 
   reset_to_setup ();
@@ -87,6 +88,7 @@ test_setup_first_screen (void)
       gui_test_assert_label (GTK_WIDGET (window), screens[i].title);
       gui_test_assert_label (GTK_WIDGET (window), screens[i].field);
       gui_test_assert_label (GTK_WIDGET (window), screens[i].button);
+      g_assert_cmpstr (gtk_window_get_title (window), ==, screens[i].window_title);
       gui_test_assert_direction (GTK_WIDGET (window), screens[i].direction);
       gui_test_assert_accessible (GTK_WIDGET (window));
 
