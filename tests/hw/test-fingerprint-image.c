@@ -15,8 +15,8 @@
 
 #include <idem-hw.h>
 
-#include "hw-synthetic-finger.h"
 #include "hw-test-util.h"
+#include "synthetic-finger.h"
 
 #define FINGER_SEED       20241
 #define OTHER_FINGER_SEED 5077
@@ -24,27 +24,40 @@
 static char *socket_path;
 
 /* Growing a finger takes a while; every test touches the same one. */
-static HwSyntheticFinger *enrolled_finger;
+static SyntheticFinger *enrolled_finger;
 
 typedef struct
 {
   IdemFingerprintReader *reader;
   HwImageFeeder         *feeder;
-  HwSyntheticFinger     *finger;   /* borrowed */
+  SyntheticFinger       *finger;   /* borrowed */
   guint                  next_impression;
   guint                  n_progress;
   guint                  n_retries;
   const char            *last_hint;
 } Fixture;
 
-static void
-send_impression (Fixture           *fixture,
-                 HwSyntheticFinger *finger,
-                 guint32            impression)
+/* One touch of @finger: placement, distortion and noise follow from
+ * @impression, so every run sends the same pictures. */
+static guint8 *
+render_impression (SyntheticFinger *finger,
+                   guint32          impression)
 {
-  g_autofree guint8 *image = hw_synthetic_finger_impression (finger, impression);
+  SyntheticImpressionParams params;
 
-  hw_image_feeder_send_image (fixture->feeder, image, HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT);
+  synthetic_finger_random_impression (impression, &params);
+
+  return synthetic_finger_render (finger, impression, &params);
+}
+
+static void
+send_impression (Fixture         *fixture,
+                 SyntheticFinger *finger,
+                 guint32          impression)
+{
+  g_autofree guint8 *image = render_impression (finger, impression);
+
+  hw_image_feeder_send_image (fixture->feeder, image, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
 }
 
 static void
@@ -66,7 +79,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->feeder = hw_image_feeder_new (socket_path);
   if (enrolled_finger == NULL)
-    enrolled_finger = hw_synthetic_finger_new (HW_FINGER_LOOP, FINGER_SEED);
+    enrolled_finger = synthetic_finger_new (FINGER_SEED, SYNTHETIC_FINGER_LEFT_LOOP);
   fixture->finger = enrolled_finger;
 }
 
@@ -113,7 +126,7 @@ static void
 test_capture (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autofree guint8 *sent = hw_synthetic_finger_impression (fixture->finger, 1);
+  g_autofree guint8 *sent = render_impression (fixture->finger, 1);
   g_autoptr(IdemVideoFrame) frame = NULL;
   g_autoptr(GError) error = NULL;
   const guint8 *pixels;
@@ -123,33 +136,34 @@ test_capture (Fixture       *fixture,
   guint n_minutiae = 0;
   double ppmm = 0;
 
-  hw_image_feeder_send_image (fixture->feeder, sent, HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT);
+  hw_image_feeder_send_image (fixture->feeder, sent, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
   frame = capture (fixture, &ppmm, &n_minutiae, &error);
   g_assert_no_error (error);
   g_assert_nonnull (frame);
 
   g_assert_cmpint (idem_video_frame_get_format (frame), ==, IDEM_PIXEL_FORMAT_GRAY8);
-  g_assert_cmpuint (idem_video_frame_get_width (frame), ==, HW_FINGER_IMAGE_WIDTH);
-  g_assert_cmpuint (idem_video_frame_get_height (frame), ==, HW_FINGER_IMAGE_HEIGHT);
+  g_assert_cmpuint (idem_video_frame_get_width (frame), ==, SYNTHETIC_FINGER_WIDTH);
+  g_assert_cmpuint (idem_video_frame_get_height (frame), ==, SYNTHETIC_FINGER_HEIGHT);
   /* The virtual sensor does not state its resolution. */
   g_assert_cmpfloat (ppmm, >=, 0);
 
   /* The image is the finger that was placed: same pixels, ridges and all. */
   pixels = g_bytes_get_data (idem_video_frame_get_pixels (frame), NULL);
   stride = idem_video_frame_get_stride (frame);
-  for (guint y = 0; y < HW_FINGER_IMAGE_HEIGHT; y++)
-    for (guint x = 0; x < HW_FINGER_IMAGE_WIDTH; x++)
+  for (guint y = 0; y < SYNTHETIC_FINGER_HEIGHT; y++)
+    for (guint x = 0; x < SYNTHETIC_FINGER_WIDTH; x++)
       {
         guint8 value = pixels[y * stride + x];
 
-        n_same += value == sent[y * HW_FINGER_IMAGE_WIDTH + x];
+        n_same += value == sent[y * SYNTHETIC_FINGER_WIDTH + x];
         n_dark += value < 100;
       }
 
   g_test_message ("captured %u × %u at %.1f px/mm: %u identical pixels, %u dark, %u minutiae",
-                  HW_FINGER_IMAGE_WIDTH, HW_FINGER_IMAGE_HEIGHT, ppmm, n_same, n_dark, n_minutiae);
-  g_assert_cmpuint (n_same, ==, HW_FINGER_IMAGE_WIDTH * HW_FINGER_IMAGE_HEIGHT);
-  g_assert_cmpuint (n_dark, >, HW_FINGER_IMAGE_WIDTH * HW_FINGER_IMAGE_HEIGHT / 5);
+                  SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT, ppmm, n_same, n_dark, n_minutiae);
+  g_assert_cmpuint (n_same, ==, SYNTHETIC_FINGER_WIDTH * SYNTHETIC_FINGER_HEIGHT);
+  g_assert_cmpuint (n_dark, >, SYNTHETIC_FINGER_WIDTH * SYNTHETIC_FINGER_HEIGHT / 10);
+  g_assert_cmpuint (n_dark, <, SYNTHETIC_FINGER_WIDTH * SYNTHETIC_FINGER_HEIGHT * 9 / 10);
 
   /* NBIS sees a usable finger in it. */
   g_assert_cmpuint (n_minutiae, >=, 10);
@@ -253,11 +267,11 @@ enroll_finger (Fixture  *fixture,
 }
 
 static gboolean
-verify_impression (Fixture           *fixture,
-                   FpPrint           *print,
-                   HwSyntheticFinger *finger,
-                   guint32            impression,
-                   GError           **error)
+verify_impression (Fixture          *fixture,
+                   FpPrint          *print,
+                   SyntheticFinger  *finger,
+                   guint32           impression,
+                   GError          **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
@@ -273,7 +287,7 @@ static void
 test_enroll_verify (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(HwSyntheticFinger) other = hw_synthetic_finger_new (HW_FINGER_WHORL, OTHER_FINGER_SEED);
+  g_autoptr(SyntheticFinger) other = synthetic_finger_new (OTHER_FINGER_SEED, SYNTHETIC_FINGER_WHORL);
   g_autoptr(FpPrint) print = NULL;
   g_autoptr(FpPrint) restored = NULL;
   g_autoptr(GBytes) stored = NULL;
@@ -340,7 +354,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  g_clear_pointer (&enrolled_finger, hw_synthetic_finger_free);
+  g_clear_pointer (&enrolled_finger, synthetic_finger_free);
   hw_test_remove_socket_dir (socket_dir);
   g_free (socket_path);
 
