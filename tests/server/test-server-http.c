@@ -337,6 +337,65 @@ test_certificate_pinned (Fixture       *fixture,
   srv_test_remove_tree (other_dir);
 }
 
+static guint
+count_open_files (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* Clients that come, ask once and go must not leave anything behind on the
+ * server: libsoup 3.2 keeps every kept-alive connection a client closes
+ * while idle, with its socket, for the life of the server.  Counting this
+ * process's open files (server and client sides alike) shows it. */
+static void
+test_connections_released (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  const guint n_clients = 40;
+  g_autoptr(SrvTestResponse) warm_up = NULL;
+  gint64 deadline;
+  guint baseline;
+  guint open_files;
+
+  fixture_start (fixture, NULL);
+  /* The first request loads the TLS backend and opens its files. */
+  warm_up = request (fixture, "GET", "/health");
+  g_assert_cmpuint (warm_up->status, ==, SOUP_STATUS_OK);
+  g_clear_object (&fixture->session);
+  baseline = count_open_files ();
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autoptr(SoupSession) session = srv_test_session_new ();
+      g_autoptr(SrvTestResponse) response = NULL;
+      g_autofree char *url = g_strconcat (fixture->url, "health", NULL);
+      g_autoptr(GError) error = NULL;
+
+      response = srv_test_request (session, fixture->certificate, "GET", url, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+    }
+
+  /* Let the server see the clients go. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((open_files = count_open_files ()) > baseline + 2 && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+
+  g_test_message ("open files: %u before, %u after %u clients", baseline, open_files, n_clients);
+  g_assert_cmpuint (open_files, <=, baseline + 2);
+}
+
 static void
 assert_start_fails (Fixture    *fixture,
                     int         code,
@@ -462,6 +521,7 @@ main (int   argc,
   ADD ("/server/http/method-not-allowed", test_method_not_allowed);
   ADD ("/server/http/router-parameters", test_router_parameters);
   ADD ("/server/http/certificate-pinned", test_certificate_pinned);
+  ADD ("/server/http/connections-released", test_connections_released);
   ADD ("/server/start/missing-key", test_missing_key);
   ADD ("/server/start/wrong-passphrase", test_wrong_passphrase);
   ADD ("/server/start/passphrase-readable-by-others", test_passphrase_readable_by_others);
