@@ -218,6 +218,8 @@ test_config_defaults_and_missing (void)
   g_assert_cmpuint (config->port, ==, 8443);
   g_assert_true (g_str_has_prefix (config->keys_dir, config->data_dir));
   g_assert_cmpstr (config->signing_key, ==, "server-signing");
+
+  srv_test_remove_tree (tmp_dir);
 }
 
 static void
