@@ -146,9 +146,13 @@ srv_config_set_port (SrvConfig  *config,
 
   if (port < 0 || port > 65535)
     {
+      /* Formatted apart: a format macro cannot sit inside a message
+       * that xgettext extracts. */
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, port);
+
       g_set_error (error, SRV_ERROR, SRV_ERROR_INVALID_ARGUMENT,
-                   _("%" G_GINT64_FORMAT " is not a TCP port: give a number from 0 to 65535 (0 picks a free port)"),
-                   port);
+                   _("%s is not a TCP port: give a number from 0 to 65535 (0 picks a free port)"),
+                   number);
       return FALSE;
     }
 
