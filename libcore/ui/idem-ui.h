@@ -14,4 +14,5 @@
 # include "idem-language-chooser.h"
 # include "idem-server-address.h"
 # include "idem-ui-language.h"
+# include "idem-video-frame-texture.h"
 #undef IDEM_INSIDE
