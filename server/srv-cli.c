@@ -26,8 +26,8 @@ typedef struct
   const char *name;
   const char *synopsis;
   const char *description;
-  int       (*run) (int    argc,
-                    char **argv);
+  int       (*run)(int    argc,
+                   char **argv);
 } SrvCommand;
 
 static int help_command (int    argc,
@@ -142,7 +142,8 @@ help_command (int    argc,
  * Parses a command's options, answering --help on stdout.  Leaves the
  * command name in (*argv)[0] and the remaining arguments after it.
  *
- * Returns: %SRV_EXIT_OK to go on; another exit status to return at once
+ * Returns: %SRV_EXIT_OK to go on, %SRV_CLI_HELP_SHOWN when the help was
+ *   printed, or %SRV_EXIT_USAGE for bad options
  */
 int
 srv_cli_parse_command (GOptionContext   *context,
@@ -176,7 +177,7 @@ srv_cli_parse_command (GOptionContext   *context,
       g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
 
       g_print ("%s", text);
-      return -1;
+      return SRV_CLI_HELP_SHOWN;
     }
 
   return SRV_EXIT_OK;
@@ -233,5 +234,5 @@ srv_cli_run (int    argc,
 
   status = command->run (argc - 1, argv + 1);
   /* A command's --help is a success. */
-  return status < 0 ? SRV_EXIT_OK : status;
+  return status == SRV_CLI_HELP_SHOWN ? SRV_EXIT_OK : status;
 }

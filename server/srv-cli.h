@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define SRV_EXIT_FAILURE 1
 #define SRV_EXIT_USAGE   2
 
+/* Not an exit status: srv_cli_parse_command() answered --help, and the
+ * command has nothing more to do. */
+#define SRV_CLI_HELP_SHOWN (-1)
+
 int  srv_cli_run           (int          argc,
                             char       **argv);
 int  srv_cli_parse_command (GOptionContext  *context,
