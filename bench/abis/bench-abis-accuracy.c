@@ -162,7 +162,7 @@ synthetic_accuracy (guint n_fingers,
           }
       }
 
-  g_print ("Synthetic fingers: %u fingers × %u impressions, generated and extracted in %.1f s\n",
+  g_print ("Synthetic fingers: %u fingers x %u impressions, generated and extracted in %.1f s\n",
            n_fingers, n_impressions, (g_get_monotonic_time () - start) / 1e6);
   g_print ("  failure to enrol (fewer than %u minutiae): %u of %u impressions; mean %.1f NBIS minutiae\n",
            IDEM_MINUTIAE_MIN, failed, n_fingers * n_impressions,
@@ -275,7 +275,7 @@ mosip_accuracy (const char *shared_dir)
     { "Automatic", "0001" },
   };
 
-  g_print ("MOSIP ISO/IEC 19794-4 samples (JPEG 2000; Registration × Auth of each profile):\n");
+  g_print ("MOSIP ISO/IEC 19794-4 samples (JPEG 2000; Registration x Auth of each profile):\n");
   for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
     {
       IdemFingerTemplate *registration[G_N_ELEMENTS (mosip_fingers)] = { NULL };

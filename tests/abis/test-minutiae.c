@@ -11,6 +11,10 @@
 
 #include <math.h>
 
+#define GOLDEN_SAME_ROTATED 317.070312
+#define GOLDEN_PARTIAL_ROTATED 202.8125
+#define GOLDEN_PARTIAL_TURNED 215.039062
+
 static IdemMinutiae *
 transformed (IdemMinutiae *source,
              double        degrees,
@@ -236,6 +240,64 @@ test_resolution_is_normalized (void)
   g_assert_cmpfloat (idem_finger_template_compare (a, b), >=, IDEM_FINGERPRINT_MATCH_THRESHOLD);
 }
 
+/* Exact scores of fixed pairs.  The AVX-512 and the portable similarity
+ * loops must give the same numbers: meson runs this program twice, once
+ * with IDEM_MATCHER_NO_AVX512 set. */
+/* A third of the minutiae dropped and the rest jittered by up to 3 px. */
+static IdemMinutiae *
+partial_copy (IdemMinutiae *source)
+{
+  IdemMinutiae *result = idem_minutiae_new (idem_minutiae_get_width (source),
+                                            idem_minutiae_get_height (source),
+                                            idem_minutiae_get_resolution (source));
+  const IdemMinutia *all;
+  guint n;
+
+  all = idem_minutiae_get_all (source, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      IdemMinutia m = all[i];
+
+      if (i % 3 == 0)
+        continue;
+      m.x = CLAMP ((int) m.x + (int) (i % 7) - 3, 0, (int) idem_minutiae_get_width (source) - 1);
+      m.y = CLAMP ((int) m.y + (int) (i % 5) - 2, 0, (int) idem_minutiae_get_height (source) - 1);
+      m.angle += (i % 3) * 2;
+      g_assert_true (idem_minutiae_add (result, &m, NULL));
+    }
+
+  return result;
+}
+
+/* Exact scores of fixed pairs.  The AVX-512 and the portable similarity
+ * loops must give the same numbers: meson runs this program twice, once
+ * with IDEM_MATCHER_NO_AVX512 set. */
+static void
+test_golden_scores (void)
+{
+  const struct { guint32 seed; gboolean partial; double degrees; double expected; } cases[] = {
+    { 41, FALSE, 33, GOLDEN_SAME_ROTATED },
+    { 42, TRUE, -20, GOLDEN_PARTIAL_ROTATED },
+    { 43, TRUE, 75, GOLDEN_PARTIAL_TURNED },
+  };
+  g_autoptr(IdemMinutiae) stranger = synthetic_minutiae_random (44);
+  g_autoptr(IdemFingerTemplate) stranger_template = idem_finger_template_new (stranger, 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(IdemMinutiae) a = synthetic_minutiae_random (cases[i].seed);
+      g_autoptr(IdemMinutiae) b = cases[i].partial ? partial_copy (a) : idem_minutiae_ref (a);
+      g_autoptr(IdemMinutiae) moved = transformed (b, cases[i].degrees, 3, -4);
+      g_autoptr(IdemFingerTemplate) ta = idem_finger_template_new (a, 0, NULL);
+      g_autoptr(IdemFingerTemplate) tb = idem_finger_template_new (moved, 0, NULL);
+      double score = idem_finger_template_compare (tb, ta);
+
+      g_test_message ("case %u: %.6f", i, score);
+      g_assert_cmpfloat_with_epsilon (score, cases[i].expected, 1e-4);
+      g_assert_cmpfloat (idem_finger_template_compare (tb, stranger_template), ==, 0.0);
+    }
+}
+
 static IdemFingerTemplate *
 random_template (guint32 seed,
                  guint   position)
@@ -448,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/abis/matcher/template-refused", test_template_refused);
   g_test_add_func ("/abis/matcher/rotation-invariance", test_rotation_invariance);
   g_test_add_func ("/abis/matcher/resolution", test_resolution_is_normalized);
+  g_test_add_func ("/abis/matcher/golden-scores", test_golden_scores);
   g_test_add_func ("/abis/gallery/errors", test_gallery_errors);
   g_test_add_func ("/abis/gallery/identify", test_gallery_identify);
   g_test_add_func ("/abis/gallery/concurrent", test_gallery_concurrent);
