@@ -15,6 +15,7 @@
 # include "idem-fingerprint-matcher.h"
 # include "idem-id-error.h"
 # include "idem-id-policy.h"
+# include "idem-id-schema.h"
 # include "idem-keystore.h"
 # include "idem-language.h"
 # include "idem-minutiae.h"
