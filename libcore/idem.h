@@ -18,6 +18,7 @@
 # include "idem-id-schema.h"
 # include "idem-keystore.h"
 # include "idem-language.h"
+# include "idem-merkle.h"
 # include "idem-minutiae.h"
 # include "idem-mosip-crypto.h"
 # include "idem-prid.h"
