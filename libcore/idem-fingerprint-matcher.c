@@ -464,7 +464,7 @@ fill_row_tops_scalar (const IdemFingerTemplate *probe,
   for (guint i = 0; i < probe->n; i++)
     {
       const guint64 *a = pc + 2 * code_slot (i);
-      guint first = 0, first_j = 0, second = 0, second_j = first_j == 0 ? 1 : 0;
+      guint first = 0, first_j = 0, second = 0, second_j;
 
       for (guint j = 0; j < candidate->n; j++)
         {
