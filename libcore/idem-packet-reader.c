@@ -84,6 +84,7 @@ struct _IdemPacketReader
   IdemIdSchema                 *schema;
   GPtrArray                    *schema_fields;
   gboolean                      plaintext;
+  gboolean                      require_signatures;
 
   char                         *rid;
   char                         *process;
@@ -153,6 +154,7 @@ idem_packet_reader_class_init (IdemPacketReaderClass *klass)
 static void
 idem_packet_reader_init (IdemPacketReader *self)
 {
+  self->require_signatures = TRUE;
   reset_results (self);
 }
 
@@ -288,6 +290,24 @@ idem_packet_reader_set_plaintext_subpackets (IdemPacketReader *self,
   g_return_if_fail (IDEM_IS_PACKET_READER (self));
 
   self->plaintext = !!plaintext;
+}
+
+/**
+ * idem_packet_reader_set_require_signatures:
+ * @self: a reader
+ * @require: whether a sub-packet without a known signing key fails
+ *
+ * %TRUE by default.  Only a tool that shows a packet to a person without
+ * the machine's key turns it off; the signatures are then reported as not
+ * checked.
+ */
+void
+idem_packet_reader_set_require_signatures (IdemPacketReader *self,
+                                           gboolean          require)
+{
+  g_return_if_fail (IDEM_IS_PACKET_READER (self));
+
+  self->require_signatures = !!require;
 }
 
 /* Splits REGISTRATION_CLIENT/<PROCESS>/<rid>_<name>.<ext>. */
@@ -493,7 +513,7 @@ open_subpacket (IdemPacketReader     *self,
   {
     g_autoptr(EVP_PKEY) key = find_signing_key (self, subpacket->meta->ref_id);
 
-    if (key == NULL && !self->plaintext)
+    if (key == NULL && !self->plaintext && self->require_signatures)
       return failed (error, IDEM_PACKET_ERROR_NO_SIGNING_KEY,
                      _("No signing key is known for machine “%s”"),
                      subpacket->meta->ref_id != NULL ? subpacket->meta->ref_id : "?");

@@ -71,6 +71,8 @@ void                 idem_packet_reader_set_schema                 (IdemPacketRe
                                                                     IdemIdSchema                 *schema);
 void                 idem_packet_reader_set_plaintext_subpackets   (IdemPacketReader             *self,
                                                                     gboolean                      plaintext);
+void                 idem_packet_reader_set_require_signatures     (IdemPacketReader             *self,
+                                                                    gboolean                      require);
 gboolean             idem_packet_reader_open                       (IdemPacketReader             *self,
                                                                     GBytes                       *packet,
                                                                     GError                      **error);

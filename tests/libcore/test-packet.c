@@ -1539,6 +1539,98 @@ test_zip_too_many (void)
   assert_zip_fails (zip, IDEM_PACKET_ERROR_ZIP_TOO_MANY_ENTRIES);
 }
 
+/* --- Fuzz seeds ------------------------------------------------------- */
+
+static void
+keep_seed (const char *name,
+           guint8      layer,
+           GBytes     *bytes)
+{
+  const char *directory = g_getenv ("IDEM_PACKET_SEED_DIR");
+  g_autoptr(GByteArray) seed = g_byte_array_new ();
+  g_autofree char *path = NULL;
+
+  if (directory == NULL)
+    return;
+  g_byte_array_append (seed, &layer, 1);
+  g_byte_array_append (seed, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (g_file_set_contents (path, (const char *) seed->data, seed->len, NULL));
+}
+
+/* Our own packet with its sub-packets decrypted reads in plaintext mode,
+ * like MOSIP's sample; these layers are the fuzz target's seeds (written
+ * out when IDEM_PACKET_SEED_DIR is set). */
+static void
+test_plaintext_layers (void)
+{
+  g_autoptr(IdemPacketWriter) writer = idem_packet_writer_new (RID, CENTRE, MACHINE, IDEM_PACKET_PROCESS_UPDATE);
+  g_autoptr(IdemPacketReader) reader = idem_packet_reader_new ();
+  g_autoptr(JsonArray) audits = json_array_new ();
+  g_autoptr(JsonNode) name = language_values ("Ali", "Ali");
+  g_autoptr(GBytes) cbeff = fake_cbeff (300);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) container = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) plain_container = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_array_add_string_element (audits, "login");
+  idem_packet_writer_set_schema (writer, schema);
+  idem_packet_writer_set_signing_key (writer, machine_key);
+  idem_packet_writer_set_encryption_key (writer, encryption_key, thumbprint);
+  idem_packet_writer_set_audits (writer, audits);
+  idem_packet_writer_set_value (writer, "fullName", name);
+  idem_packet_writer_set_value_string (writer, "introducerRID", "10001100771000120220101101010");
+  idem_packet_writer_add_biometrics (writer, "individualBiometrics", cbeff);
+  idem_packet_writer_set_supervisor_biometrics (writer, cbeff);
+  idem_packet_writer_add_document (writer, "proofOfException", "COE", "pdf", "X1", cbeff);
+  sealed = idem_packet_writer_seal (writer, &error);
+  g_assert_no_error (error);
+
+  container = decrypt_outer (sealed);
+  entries = idem_zip_read (container, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      IdemZipEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GBytes) plain = NULL;
+
+      if (!g_str_has_suffix (entry->name, ".zip"))
+        {
+          if (g_str_has_suffix (entry->name, "_id.json"))
+            keep_seed ("meta-json", 3, entry->data);
+          continue;
+        }
+      plain = idem_mosip_decrypt (entry->data, encryption_key, thumbprint, &error);
+      g_assert_no_error (error);
+      g_assert_true (idem_packet_check_subpacket_zip (g_str_has_suffix (entry->name, "_id.zip") ? "id" : "evidence",
+                                                      plain, &error));
+      g_assert_no_error (error);
+      if (g_str_has_suffix (entry->name, "_id.zip"))
+        keep_seed ("id-subpacket", 1, plain);
+      else if (g_str_has_suffix (entry->name, "_evidence.zip"))
+        keep_seed ("evidence-subpacket", 2, plain);
+      replace_entry (entry, plain);
+    }
+  plain_container = rebuild_zip (entries);
+  keep_seed ("container", 0, plain_container);
+
+  idem_packet_reader_set_plaintext_subpackets (reader, TRUE);
+  idem_packet_reader_set_schema (reader, NULL);
+  g_assert_true (idem_packet_reader_open (reader, plain_container, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (idem_packet_reader_get_process (reader), ==, "UPDATE");
+  g_assert_cmpint (idem_packet_subpacket_get_operations_hash_check (idem_packet_reader_find_subpacket (reader, "id")),
+                   ==, IDEM_PACKET_CHECK_PASSED);
+  g_assert_true (bytes_equal (idem_packet_subpacket_get_file (idem_packet_reader_find_subpacket (reader, "id"),
+                                                              "supervisor_bio_cbeff.xml"), cbeff));
+
+  /* The plaintext mode never accepts an encrypted packet */
+  g_assert_false (idem_packet_reader_open (reader, sealed, &error));
+  g_assert_true (error->domain == IDEM_PACKET_ERROR);
+}
+
 static void
 test_error_names (void)
 {
@@ -1598,6 +1690,7 @@ main (int   argc,
   g_test_add_func ("/packet/zip/bomb", test_zip_bomb);
   g_test_add_func ("/packet/zip/names", test_zip_names);
   g_test_add_func ("/packet/zip/too-many", test_zip_too_many);
+  g_test_add_func ("/packet/plaintext-layers", test_plaintext_layers);
   g_test_add_func ("/packet/error-names", test_error_names);
 
   status = g_test_run ();
