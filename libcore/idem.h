@@ -11,12 +11,14 @@
 #include <glib.h>
 
 #define IDEM_INSIDE
+# include "idem-cbeff.h"
 # include "idem-crypto.h"
 # include "idem-fingerprint-matcher.h"
 # include "idem-id-error.h"
 # include "idem-id-policy.h"
 # include "idem-id-schema.h"
 # include "idem-keystore.h"
+# include "idem-iso19794.h"
 # include "idem-language.h"
 # include "idem-merkle.h"
 # include "idem-minutiae.h"
