@@ -70,6 +70,7 @@ extern const IdemCliGroup idem_cli_group_uin;
 extern const IdemCliGroup idem_cli_group_vid;
 extern const IdemCliGroup idem_cli_group_prid;
 extern const IdemCliGroup idem_cli_group_rid;
+extern const IdemCliGroup idem_cli_group_log;
 extern const IdemCliGroup idem_cli_group_packet;
 
 int         idem_cli_main        (const IdemCliGroup * const *groups,

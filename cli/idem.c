@@ -20,6 +20,7 @@ static const IdemCliGroup * const groups[] = {
   &idem_cli_group_vid,
   &idem_cli_group_prid,
   &idem_cli_group_rid,
+  &idem_cli_group_log,
   &idem_cli_group_packet,
   NULL
 };

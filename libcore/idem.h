@@ -20,6 +20,7 @@
 # include "idem-keystore.h"
 # include "idem-iso19794.h"
 # include "idem-language.h"
+# include "idem-ledger.h"
 # include "idem-merkle.h"
 # include "idem-minutiae.h"
 # include "idem-mosip-crypto.h"

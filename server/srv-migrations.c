@@ -42,6 +42,35 @@ static const SrvMigration migrations[] = {
     ") STRICT;"
     "CREATE INDEX audit_event_time ON audit_event (time);"
   },
+  {
+    3, "ledger",
+    /* The RFC 9162 Merkle tree of identity changes (srv-ledger.c).  A leaf
+     * holds a hash of the sealed record, never the record; ledger_node
+     * keeps each perfect subtree of two or more leaves as it completes, so
+     * proofs and the restart frontier cost O(log n) reads. */
+    "CREATE TABLE ledger_leaf ("
+    "  leaf_index   INTEGER PRIMARY KEY,"
+    "  time         INTEGER NOT NULL,"
+    "  event        TEXT NOT NULL,"
+    "  record_table TEXT NOT NULL,"
+    "  record_id    INTEGER NOT NULL,"
+    "  record_hash  BLOB NOT NULL,"
+    "  leaf_hash    BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE ledger_node ("
+    "  level      INTEGER NOT NULL,"
+    "  node_index INTEGER NOT NULL,"
+    "  hash       BLOB NOT NULL,"
+    "  PRIMARY KEY (level, node_index)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE ledger_checkpoint ("
+    "  tree_size       INTEGER PRIMARY KEY,"
+    "  root_hash       BLOB NOT NULL,"
+    "  time            INTEGER NOT NULL,"
+    "  signature       BLOB NOT NULL,"
+    "  key_fingerprint TEXT NOT NULL"
+    ") STRICT;"
+  },
 };
 
 /**

@@ -15,6 +15,7 @@
 #include "srv-server.h"
 #include "srv-error.h"
 #include "srv-health.h"
+#include "srv-ledger-api.h"
 #include "srv-tls.h"
 
 #include "idem.h"
@@ -28,6 +29,7 @@ struct _SrvServer
   SrvConfig   *config;
   SrvDatabase *database;
   SrvKeys     *keys;
+  SrvLedger   *ledger;
   SrvRouter   *router;
   SoupServer  *soup;
   gint64       start_time;
@@ -145,6 +147,11 @@ srv_server_start (SrvServer  *self,
   if (self->keys == NULL)
     goto fail;
 
+  self->ledger = srv_ledger_new (self->database, self->keys->signing, error);
+  if (self->ledger == NULL)
+    goto fail;
+  srv_ledger_start_checkpoints (self->ledger, SRV_LEDGER_CHECKPOINT_INTERVAL_MS);
+
   if (self->config->tls)
     {
       certificate = srv_tls_load (self->config->tls_certificate, self->config->tls_key, error);
@@ -160,6 +167,7 @@ srv_server_start (SrvServer  *self,
 
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
+  srv_ledger_api_add_routes (self->router, self->ledger);
   srv_router_attach (self->router, self->soup);
 
   if (!start_listening (self, error))
@@ -200,6 +208,15 @@ srv_server_stop (SrvServer  *self,
   g_clear_object (&self->router);
   g_clear_object (&self->soup);
 
+  /* The last leaves get their checkpoint before the database closes. */
+  if (self->ledger != NULL)
+    {
+      g_autoptr(IdemLedgerCheckpoint) checkpoint = srv_ledger_sign_checkpoint (self->ledger, NULL);
+
+      srv_ledger_stop_checkpoints (self->ledger);
+    }
+  g_clear_object (&self->ledger);
+
   if (self->database != NULL)
     ok = srv_database_close (self->database, error);
 
@@ -231,6 +248,20 @@ srv_server_get_keys (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->keys;
+}
+
+/**
+ * srv_server_get_ledger:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the ledger of identity changes
+ */
+SrvLedger *
+srv_server_get_ledger (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->ledger;
 }
 
 /**

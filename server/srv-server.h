@@ -11,6 +11,7 @@
 #include "srv-database.h"
 #include "srv-http.h"
 #include "srv-keys.h"
+#include "srv-ledger.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ gboolean     srv_server_stop           (SrvServer  *self,
 SrvConfig   *srv_server_get_config     (SrvServer  *self);
 SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
+SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
 SoupServer  *srv_server_get_soup       (SrvServer  *self);
 gint64       srv_server_get_start_time (SrvServer  *self);
