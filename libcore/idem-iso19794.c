@@ -45,36 +45,53 @@ G_DEFINE_QUARK (idem-iso19794-error-quark, idem_iso19794_error)
 /* A cursor that can only move within its bytes. */
 typedef struct
 {
+  const guint8 *origin;
   const guint8 *data;
   gsize         size;
   gsize         offset;
 } Reader;
 
+/* Where the reader stands in the whole record: what error messages give,
+ * being the same in every language. */
+static gsize
+position (const Reader *reader)
+{
+  return (gsize) (reader->data - reader->origin) + reader->offset;
+}
+
+/* @what names the part for whoever reads the code; the message gives the
+ * byte offset instead. */
 static gboolean
-truncated (const char  *what,
-           GError     **error)
+truncated (const Reader  *reader,
+           const char    *what,
+           GError       **error)
 {
   g_set_error (error, IDEM_ISO19794_ERROR, IDEM_ISO19794_ERROR_TRUNCATED,
-               _("The biometric image record is cut short in its %s."), what);
+               _("The biometric image record is cut short at byte %lu."),
+               (gulong) position (reader));
   return FALSE;
 }
 
 static gboolean
-bad_length (const char  *what,
-            GError     **error)
+bad_length (const Reader  *reader,
+            const char    *what,
+            GError       **error)
 {
   g_set_error (error, IDEM_ISO19794_ERROR, IDEM_ISO19794_ERROR_BAD_LENGTH,
-               _("The biometric image record’s %s does not agree with its size."), what);
+               _("The lengths declared in the biometric image record disagree at byte %lu."),
+               (gulong) position (reader));
   return FALSE;
 }
 
 static gboolean
-bad_value (const char  *what,
-           guint        value,
-           GError     **error)
+bad_value (const Reader  *reader,
+           const char    *what,
+           guint          value,
+           GError       **error)
 {
   g_set_error (error, IDEM_ISO19794_ERROR, IDEM_ISO19794_ERROR_BAD_VALUE,
-               _("The biometric image record’s %s has a value it may not have: %u."), what, value);
+               _("The biometric image record holds a value it may not have (%u) before byte %lu."),
+               value, (gulong) position (reader));
   return FALSE;
 }
 
@@ -105,7 +122,7 @@ skip (Reader      *reader,
       GError     **error)
 {
   if (!reader_has (reader, n))
-    return truncated (what, error);
+    return truncated (reader, what, error);
 
   reader->offset += n;
   return TRUE;
@@ -240,14 +257,14 @@ check_count (guint64   count,
 
 /* The record length comes first; it must be the size of the whole. */
 static gboolean
-check_record_length (guint64   declared,
-                     gsize     size,
-                     GError  **error)
+check_record_length (const Reader  *reader,
+                     guint64        declared,
+                     GError       **error)
 {
-  if (declared > size)
-    return truncated ("record", error);
-  if (declared != size)
-    return bad_length ("record length", error);
+  if (declared > reader->size)
+    return truncated (reader, "record", error);
+  if (declared != reader->size)
+    return bad_length (reader, "record length", error);
 
   return TRUE;
 }
@@ -262,9 +279,9 @@ parse_finger_2005 (Reader              *reader,
   guint64 n_views;
 
   if (!reader_has (reader, FINGER_2005_HEADER_SIZE - 8))
-    return truncated ("general header", error);
+    return truncated (reader, "general header", error);
 
-  if (!check_record_length (read_be (reader, 6), reader->size, error))
+  if (!check_record_length (reader, read_be (reader, 6), error))
     return FALSE;
   read_be (reader, 2);          /* capture device */
   read_be (reader, 2);          /* image acquisition level */
@@ -280,7 +297,7 @@ parse_finger_2005 (Reader              *reader,
   if (!check_count (n_views, error))
     return FALSE;
   if (depth == 0 || depth > 16)
-    return bad_value ("pixel depth", depth, error);
+    return bad_value (reader, "pixel depth", depth, error);
 
   for (guint i = 0; i < n_views; i++)
     {
@@ -289,13 +306,13 @@ parse_finger_2005 (Reader              *reader,
       guint quality;
 
       if (!reader_has (reader, FINGER_2005_VIEW_HEADER_SIZE))
-        return truncated ("finger header", error);
+        return truncated (reader, "finger header", error);
 
       length = read_be (reader, 4);
       if (length < FINGER_2005_VIEW_HEADER_SIZE)
-        return bad_length ("finger record length", error);
+        return bad_length (reader, "finger record length", error);
       if (!reader_has (reader, length - 4))
-        return truncated ("finger image", error);
+        return truncated (reader, "finger image", error);
 
       image.finger_position = read_be (reader, 1);
       read_be (reader, 1);      /* count of views */
@@ -307,7 +324,7 @@ parse_finger_2005 (Reader              *reader,
       read_be (reader, 1);      /* reserved */
 
       if (image.finger_position > 15)
-        return bad_value ("finger position", image.finger_position, error);
+        return bad_value (reader, "finger position", image.finger_position, error);
 
       image.quality = quality <= 100 ? (int) quality : -1;
       image.horizontal_ppi = to_ppi (h_res, scale_units);
@@ -320,7 +337,7 @@ parse_finger_2005 (Reader              *reader,
     }
 
   if (reader->offset != reader->size)
-    return bad_length ("finger record lengths", error);
+    return bad_length (reader, "finger record lengths", error);
 
   return TRUE;
 }
@@ -334,10 +351,10 @@ read_quality_blocks (Reader             *reader,
 
   image->quality = -1;
   if (!reader_has (reader, 1))
-    return truncated ("quality blocks", error);
+    return truncated (reader, "quality blocks", error);
   n_blocks = read_be (reader, 1);
   if (!reader_has (reader, (gsize) n_blocks * 5))
-    return truncated ("quality blocks", error);
+    return truncated (reader, "quality blocks", error);
 
   for (guint i = 0; i < n_blocks; i++)
     {
@@ -347,7 +364,7 @@ read_quality_blocks (Reader             *reader,
 
       /* 255 means the algorithm failed; the first real score counts. */
       if (score > 100 && score != 255)
-        return bad_value ("quality score", score, error);
+        return bad_value (reader, "quality score", score, error);
       if (image->quality < 0 && score <= 100)
         {
           image->quality = (int) score;
@@ -369,7 +386,7 @@ skip_certification_blocks (Reader   *reader,
   if (!certified)
     return TRUE;
   if (!reader_has (reader, 1))
-    return truncated ("certification blocks", error);
+    return truncated (reader, "certification blocks", error);
   n_blocks = read_be (reader, 1);
 
   return skip (reader, (gsize) n_blocks * 3, "certification blocks", error);
@@ -385,13 +402,14 @@ read_representation_start (Reader   *reader,
   guint64 length;
 
   if (!reader_has (reader, 4))
-    return truncated ("representation header", error);
+    return truncated (reader, "representation header", error);
   length = read_be (reader, 4);
   if (length < 4 + 14)
-    return bad_length ("representation length", error);
+    return bad_length (reader, "representation length", error);
   if (!reader_has (reader, length - 4))
-    return truncated ("representation", error);
+    return truncated (reader, "representation", error);
 
+  representation->origin = reader->origin;
   representation->data = reader->data + reader->offset;
   representation->size = length - 4;
   representation->offset = 0;
@@ -410,8 +428,8 @@ parse_finger_2011 (Reader              *reader,
   gboolean certified;
 
   if (!reader_has (reader, FINGER_2011_HEADER_SIZE - 8))
-    return truncated ("general header", error);
-  if (!check_record_length (read_be (reader, 4), reader->size, error))
+    return truncated (reader, "general header", error);
+  if (!check_record_length (reader, read_be (reader, 4), error))
     return FALSE;
   n_representations = read_be (reader, 2);
   certified = read_be (reader, 1) != 0;
@@ -434,7 +452,7 @@ parse_finger_2011 (Reader              *reader,
         return FALSE;
 
       if (!reader_has (&representation, 1 + 1 + 1 + 8 + 1 + 1 + 1 + 4 + 4))
-        return truncated ("image header", error);
+        return truncated (&representation, "image header", error);
       image.finger_position = read_be (&representation, 1);
       read_be (&representation, 1); /* representation number */
       scale_units = read_be (&representation, 1);
@@ -450,11 +468,11 @@ parse_finger_2011 (Reader              *reader,
 
       /* Positions: 0–10 fingers, 11–15 multi-finger, 20–40 palm. */
       if (image.finger_position > 50)
-        return bad_value ("finger position", image.finger_position, error);
+        return bad_value (&representation, "finger position", image.finger_position, error);
       if (image.bit_depth == 0 || image.bit_depth > 16)
-        return bad_value ("bit depth", image.bit_depth, error);
+        return bad_value (&representation, "bit depth", image.bit_depth, error);
       if (!reader_has (&representation, image_length))
-        return truncated ("finger image", error);
+        return truncated (&representation, "finger image", error);
 
       image.format = finger_compression_format (image.compression, FALSE);
       representation_bytes = g_bytes_new_from_bytes (bytes, representation.data - reader->data,
@@ -470,7 +488,7 @@ parse_finger_2011 (Reader              *reader,
           if (!reader_has (&representation, 4))
             {
               image_clear (&image);
-              return truncated ("extended data block", error);
+              return truncated (&representation, "extended data block", error);
             }
           read_be (&representation, 2);
           block_length = read_be (&representation, 2);
@@ -478,7 +496,7 @@ parse_finger_2011 (Reader              *reader,
             {
               image_clear (&image);
               if (block_length < 4)
-                return bad_length ("extended data block length", error);
+                return bad_length (&representation, "extended data block length", error);
               return FALSE;
             }
         }
@@ -487,7 +505,7 @@ parse_finger_2011 (Reader              *reader,
     }
 
   if (reader->offset != reader->size)
-    return bad_length ("representation lengths", error);
+    return bad_length (reader, "representation lengths", error);
 
   return TRUE;
 }
@@ -502,8 +520,8 @@ parse_face_2011 (Reader              *reader,
   gboolean certified;
 
   if (!reader_has (reader, FACE_2011_HEADER_SIZE - 8))
-    return truncated ("general header", error);
-  if (!check_record_length (read_be (reader, 4), reader->size, error))
+    return truncated (reader, "general header", error);
+  if (!check_record_length (reader, read_be (reader, 4), error))
     return FALSE;
   n_representations = read_be (reader, 2);
   certified = read_be (reader, 1) != 0;
@@ -526,14 +544,14 @@ parse_face_2011 (Reader              *reader,
         return FALSE;
 
       if (!reader_has (&representation, FACIAL_INFORMATION_SIZE))
-        return truncated ("facial information", error);
+        return truncated (&representation, "facial information", error);
       n_landmarks = read_be (&representation, 2);
       representation.offset += FACIAL_INFORMATION_SIZE - 2;
       if (!skip (&representation, (gsize) n_landmarks * LANDMARK_SIZE, "landmark points", error))
         return FALSE;
 
       if (!reader_has (&representation, FACE_IMAGE_INFORMATION_SIZE + 4))
-        return truncated ("image information", error);
+        return truncated (&representation, "image information", error);
       read_be (&representation, 1); /* face image type */
       image.compression = read_be (&representation, 1);
       image.width = read_be (&representation, 2);
@@ -545,7 +563,7 @@ parse_face_2011 (Reader              *reader,
       image_length = read_be (&representation, 4);
 
       if (!reader_has (&representation, image_length))
-        return truncated ("face image", error);
+        return truncated (&representation, "face image", error);
 
       /* Whatever follows the image in the representation is 3D data,
        * which Idem does not use. */
@@ -557,7 +575,7 @@ parse_face_2011 (Reader              *reader,
     }
 
   if (reader->offset != reader->size)
-    return bad_length ("representation lengths", error);
+    return bad_length (reader, "representation lengths", error);
 
   return TRUE;
 }
@@ -585,9 +603,10 @@ idem_iso19794_parse (GBytes  *record,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   reader.data = g_bytes_get_data (record, &reader.size);
+  reader.origin = reader.data;
   if (reader.size < 8)
     {
-      truncated ("format identifier", error);
+      truncated (&reader, "format identifier", error);
       return NULL;
     }
   magic = reader.data;
@@ -730,6 +749,22 @@ put_capture_time (GByteArray *out,
   put_be (out, g_date_time_get_microsecond (utc) / 1000, 2);
 }
 
+G_GNUC_PRINTF (3, 4)
+static gboolean
+cannot_write (GError    **error,
+              int         code,
+              const char *format,
+              ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (IDEM_ISO19794_ERROR, code, format, args));
+  va_end (args);
+
+  return FALSE;
+}
+
 static gboolean
 check_image (IdemIso19794Modality      modality,
              const IdemIso19794Image  *image,
@@ -740,29 +775,34 @@ check_image (IdemIso19794Modality      modality,
   const guint8 *data = g_bytes_get_data (image->image, NULL);
 
   if (image->width == 0 || image->width > G_MAXUINT16)
-    return bad_value ("width", image->width, error);
+    return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
+                         _("A record cannot hold an image of %u × %u pixels."), image->width, image->height);
   if (image->height == 0 || image->height > G_MAXUINT16)
-    return bad_value ("height", image->height, error);
+    return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
+                         _("A record cannot hold an image of %u × %u pixels."), image->width, image->height);
   if (image->quality > 100)
-    return bad_value ("quality score", (guint) image->quality, error);
+    return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
+                         _("The quality score %d is not between 0 and 100."), image->quality);
   if (size > G_MAXUINT32 - 256)
-    return bad_value ("image size", G_MAXUINT32, error);
+    return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("The image is too large for a record."));
 
   if (image->format == IDEM_IMAGE_FORMAT_RAW)
     {
       guint depth = image->bit_depth != 0 ? image->bit_depth : 8;
 
       if (modality != IDEM_ISO19794_FINGER)
-        return bad_value ("image data type", image->format, error);
+        return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("A face record cannot hold %s images."),
+                             idem_image_format_to_string (image->format));
       if (depth != 8 || size != (gsize) image->width * image->height)
-        return bad_length ("grey image size", error);
+        return cannot_write (error, IDEM_ISO19794_ERROR_BAD_LENGTH,
+                             _("The grey image has %lu bytes, not %u × %u."),
+                             (gulong) size, image->width, image->height);
     }
   else if (idem_image_format_detect (data, size) != image->format)
     {
-      g_set_error (error, IDEM_ISO19794_ERROR, IDEM_ISO19794_ERROR_BAD_VALUE,
-                   _("The image bytes are not in the format the record declares (%s)."),
-                   idem_image_format_to_string (image->format));
-      return FALSE;
+      return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
+                           _("The image bytes are not in the format the record declares (%s)."),
+                           idem_image_format_to_string (image->format));
     }
 
   /* JPEG 2000 is written as lossless: what MOSIP asks of registration. */
@@ -771,7 +811,8 @@ check_image (IdemIso19794Modality      modality,
     case IDEM_IMAGE_FORMAT_RAW: *code = 0; break;
     case IDEM_IMAGE_FORMAT_WSQ:
       if (modality != IDEM_ISO19794_FINGER)
-        return bad_value ("image data type", image->format, error);
+        return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("A face record cannot hold %s images."),
+                             idem_image_format_to_string (image->format));
       *code = 2;
       break;
     case IDEM_IMAGE_FORMAT_JPEG: *code = modality == IDEM_ISO19794_FINGER ? 3 : 0; break;
@@ -779,7 +820,7 @@ check_image (IdemIso19794Modality      modality,
     case IDEM_IMAGE_FORMAT_PNG: *code = modality == IDEM_ISO19794_FINGER ? 6 : 3; break;
     case IDEM_IMAGE_FORMAT_UNKNOWN:
     default:
-      return bad_value ("image format", image->format, error);
+      return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("The image format is unknown."));
     }
 
   return TRUE;
@@ -819,7 +860,7 @@ idem_iso19794_write (IdemIso19794Modality      modality,
     return NULL;
   if (modality == IDEM_ISO19794_FINGER && image->finger_position > 50)
     {
-      bad_value ("finger position", image->finger_position, error);
+      cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("%u is not a finger position."), image->finger_position);
       return NULL;
     }
 
@@ -860,7 +901,8 @@ idem_iso19794_write (IdemIso19794Modality      modality,
 
       if (ppi_h > G_MAXUINT16 || ppi_v > G_MAXUINT16)
         {
-          bad_value ("resolution", MAX (ppi_h, ppi_v), error);
+          cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
+                        _("A record cannot hold a resolution of %u pixels per inch."), MAX (ppi_h, ppi_v));
           return NULL;
         }
       put_be (out, image->finger_position, 1);

@@ -769,7 +769,7 @@ test_billion_laughs (void)
       g_string_append (xml, "\">\n");
     }
   g_string_append (xml, "]>\n<BIR " NS "><BIRInfo><Integrity>false</Integrity></BIRInfo>"
-                        "<others><entry key=\"x\">&lol9;</entry></others></BIR>");
+                   "<others><entry key=\"x\">&lol9;</entry></others></BIR>");
 
   error = read_error (xml->str);
   g_assert_error (error, IDEM_CBEFF_ERROR, IDEM_CBEFF_ERROR_UNSAFE_XML);
