@@ -335,6 +335,47 @@ idem_packet_frame_identity (JsonNode *identity)
   return g_string_free_to_bytes (out);
 }
 
+/* json-glib parses recursively: refuse deep nesting before it does, so a
+ * hostile file cannot exhaust the stack.  Brackets inside strings do not
+ * count. */
+#define MAX_JSON_DEPTH 64
+#define MAX_JSON_SIZE  (4 * 1024 * 1024)
+
+static gboolean
+json_is_shallow (const char *text,
+                 gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  if (length > MAX_JSON_SIZE)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 /**
  * idem_packet_parse_identity_file:
  * @bytes: the bytes of ID.json or packet_meta_info.json
@@ -354,6 +395,18 @@ idem_packet_parse_identity_file (GBytes      *bytes,
   const char *text = g_bytes_get_data (bytes, &length);
   JsonNode *root, *identity;
 
+  /* GBytes gives NULL for no bytes, which json-glib refuses loudly */
+  if (length == 0)
+    {
+      g_set_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID, _("%s is empty"), file);
+      return NULL;
+    }
+  if (!json_is_shallow (text, length))
+    {
+      g_set_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID,
+                   _("%s is larger or nested deeper than a packet file can be"), file);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, text, length, &local_error))
     {
       g_set_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID,
@@ -478,7 +531,7 @@ idem_packet_meta_parse (GBytes      *bytes,
   JsonNode *root, *version;
   const char *missing = NULL;
 
-  if (!json_parser_load_from_data (parser, text, length, NULL)
+  if (length == 0 || !json_is_shallow (text, length) || !json_parser_load_from_data (parser, text, length, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID,

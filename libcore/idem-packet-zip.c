@@ -46,6 +46,7 @@ static const IdemZipLimits default_limits = {
   .max_entry_size = 64 * 1024 * 1024,
   .max_total_size = 256 * 1024 * 1024,
   .max_ratio = 100,
+  .authenticated = FALSE,
 };
 
 struct _IdemZipWriter
@@ -740,7 +741,7 @@ idem_zip_read (GBytes               *archive,
       else if ((bytes = inflate_entry (payload, record, error)) == NULL)
         goto out;
 
-      if (crc_of (g_bytes_get_data (bytes, NULL), record->size) != record->crc)
+      if (!limits->authenticated && crc_of (g_bytes_get_data (bytes, NULL), record->size) != record->crc)
         {
           g_set_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_ZIP_CRC_MISMATCH,
                        _("The zip entry “%s” does not match its CRC-32"), record->name);

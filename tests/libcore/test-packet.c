@@ -1631,6 +1631,39 @@ test_plaintext_layers (void)
   g_assert_true (error->domain == IDEM_PACKET_ERROR);
 }
 
+/* A hostile ID.json nested a hundred thousand deep must not reach the
+ * recursive JSON parser; nor may an empty one. */
+static void
+test_hostile_json (void)
+{
+  GString *deep = g_string_new ("{ \"identity\" : ");
+  g_autoptr(GBytes) deep_bytes = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(GBytes) zip = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, " } ");
+  deep_bytes = g_string_free_to_bytes (deep);
+
+  zip = zip_of ("ID.json", deep_bytes, "packet_meta_info.json", deep_bytes, NULL);
+  g_assert_false (idem_packet_check_subpacket_zip ("id", zip, &error));
+  g_assert_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID);
+  g_clear_error (&error);
+
+  g_clear_pointer (&zip, g_bytes_unref);
+  zip = zip_of ("ID.json", empty, "packet_meta_info.json", empty, NULL);
+  g_assert_false (idem_packet_check_subpacket_zip ("id", zip, &error));
+  g_assert_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID);
+  g_clear_error (&error);
+
+  g_assert_null (idem_packet_meta_parse (empty, "meta.json", &error));
+  g_assert_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_META_INVALID);
+}
+
 static void
 test_error_names (void)
 {
@@ -1691,6 +1724,7 @@ main (int   argc,
   g_test_add_func ("/packet/zip/names", test_zip_names);
   g_test_add_func ("/packet/zip/too-many", test_zip_too_many);
   g_test_add_func ("/packet/plaintext-layers", test_plaintext_layers);
+  g_test_add_func ("/packet/hostile-json", test_hostile_json);
   g_test_add_func ("/packet/error-names", test_error_names);
 
   status = g_test_run ();
