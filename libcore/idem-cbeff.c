@@ -250,7 +250,13 @@ _idem_cbeff_format_date (GDateTime *date)
 {
   g_autoptr(GDateTime) utc = g_date_time_to_utc (date);
 
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.%fZ");
+  /* By hand: "%Y" gives no leading zeros, and xs:dateTime (and GLib's own
+   * ISO 8601 parser) want four digits for the year 226 too. */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                          g_date_time_get_year (utc), g_date_time_get_month (utc),
+                          g_date_time_get_day_of_month (utc), g_date_time_get_hour (utc),
+                          g_date_time_get_minute (utc), g_date_time_get_second (utc),
+                          g_date_time_get_microsecond (utc));
 }
 
 static void

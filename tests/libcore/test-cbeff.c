@@ -499,6 +499,7 @@ test_write_everything (void)
   g_autoptr(GBytes) payload = g_bytes_new_static ("\0\1\2\3\4", 5);
   g_autoptr(GBytes) bdb = finger_record (3, 5);
   g_autoptr(GDateTime) created = g_date_time_new_from_iso8601 ("2026-01-02T03:04:05+02:00", NULL);
+  g_autoptr(GDateTime) early = g_date_time_new_utc (226, 11, 22, 2, 0, 0.5);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) xml = NULL;
   g_autoptr(IdemBir) read_back = NULL;
@@ -513,6 +514,8 @@ test_write_everything (void)
   idem_bir_set_creation_date (set, created);
   idem_bir_set_other (set, "CONSENT", "yes");
 
+  /* A year before 1000 keeps its four digits (found by fuzzing). */
+  idem_bir_set_bdb_creation_date (child, early);
   idem_bir_set_biometric_type (child, IDEM_BIOMETRIC_TYPE_IRIS);
   g_assert_true (idem_bir_set_subtype (child, "Left"));
   g_assert_false (idem_bir_set_subtype (child, "Left Toe"));
