@@ -25,9 +25,10 @@ G_DEFINE_BOXED_TYPE (IdemSchemaViolation, idem_schema_violation,
 
 typedef struct
 {
-  IdemIdSchema *schema;
-  GPtrArray    *violations;
-  gboolean      truncated;
+  IdemIdSchema        *schema;
+  IdemIdValidateFlags  flags;
+  GPtrArray           *violations;
+  gboolean             truncated;
 } Check;
 
 /**
@@ -552,7 +553,11 @@ node_depth (JsonNode *node,
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array) && deepest < limit; i++)
-        deepest = MAX (deepest, node_depth (json_array_get_element (array, i), limit - 1));
+        {
+          guint depth = node_depth (json_array_get_element (array, i), limit - 1);
+
+          deepest = MAX (deepest, depth);
+        }
       return deepest + 1;
     }
 
@@ -561,7 +566,11 @@ node_depth (JsonNode *node,
       g_autoptr(GList) members = json_object_get_values (json_node_get_object (node));
 
       for (const GList *l = members; l != NULL && deepest < limit; l = l->next)
-        deepest = MAX (deepest, node_depth (l->data, limit - 1));
+        {
+          guint depth = node_depth (l->data, limit - 1);
+
+          deepest = MAX (deepest, depth);
+        }
       return deepest + 1;
     }
 
@@ -597,7 +606,7 @@ check_identity (Check      *check,
 
       if (node == NULL)
         {
-          if (field->required)
+          if (field->required && (check->flags & IDEM_ID_VALIDATE_PARTIAL) == 0)
             report (check, IDEM_SCHEMA_VIOLATION_REQUIRED, path, _("The field is required."));
           continue;
         }
@@ -639,6 +648,7 @@ idem_id_schema_validate (IdemIdSchema        *self,
   g_return_val_if_fail (object != NULL, NULL);
 
   check.schema = self;
+  check.flags = flags;
   check.violations = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_schema_violation_free);
 
   identity = json_object_get_member (object, "identity");

@@ -178,11 +178,15 @@ typedef enum
  *   wrapped object is checked, as MOSIP's packet reader only reads that one
  * @IDEM_ID_VALIDATE_STRICT_WRAPPER: also report members beside `identity`
  *   that the schema's top level does not allow
+ * @IDEM_ID_VALIDATE_PARTIAL: the identity is one sub-packet's share, which
+ *   holds only the fields routed to it: missing required fields are not
+ *   reported
  */
 typedef enum /*< flags >*/
 {
   IDEM_ID_VALIDATE_NONE = 0,
   IDEM_ID_VALIDATE_STRICT_WRAPPER = 1 << 0,
+  IDEM_ID_VALIDATE_PARTIAL = 1 << 1,
 } IdemIdValidateFlags;
 
 /**
