@@ -46,9 +46,9 @@ typedef struct _IdemPacketSubpacket IdemPacketSubpacket;
  *
  * Returns: (transfer full) (nullable): the key, or %NULL if none is known
  */
-typedef EVP_PKEY *(*IdemPacketSigningKeyFunc) (const char *ref_id,
-                                               const char *machine_id,
-                                               gpointer    user_data);
+typedef EVP_PKEY * (*IdemPacketSigningKeyFunc) (const char *ref_id,
+                                                const char *machine_id,
+                                                gpointer    user_data);
 
 #define IDEM_TYPE_PACKET_READER (idem_packet_reader_get_type ())
 

@@ -77,7 +77,7 @@ void              idem_packet_writer_set_encryption_key        (IdemPacketWriter
                                                                 EVP_PKEY            *public_key,
                                                                 const guint8        *thumbprint);
 void              idem_packet_writer_set_encryption_certificate (IdemPacketWriter   *self,
-                                                                X509                *certificate);
+                                                                 X509                *certificate);
 GBytes           *idem_packet_writer_seal                      (IdemPacketWriter    *self,
                                                                 GError             **error);
 char             *idem_packet_writer_write_file                (IdemPacketWriter    *self,

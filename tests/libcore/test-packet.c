@@ -26,6 +26,17 @@
 #define CENTRE   "10001"
 #define MACHINE  "10077"
 
+static const char audits_json[] =
+  "[{\"uuid\":\"2b1c\",\"eventId\":\"REG-EVT-001\",\"eventName\":\"Login\",\"eventType\":\"USER\","
+  "\"hostName\":\"station-3\",\"description\":\"Operator logged in\"},"
+  "{\"uuid\":\"2b1d\",\"eventId\":\"REG-EVT-066\",\"eventName\":\"Packet created\",\"eventType\":\"SYSTEM\","
+  "\"hostName\":\"station-3\",\"description\":\"Registration saved\"}]";
+
+static const char meta_info_json[] =
+  "{\"metaData\":[{\"label\":\"centerId\",\"value\":\"10001\"},{\"label\":\"machineId\",\"value\":\"10077\"}],"
+  "\"operationsData\":[{\"label\":\"officerId\",\"value\":\"110024\"}],"
+  "\"capturedRegisteredDevices\":[],\"exceptionBiometrics\":{}}";
+
 static EVP_PKEY *encryption_key;
 static EVP_PKEY *machine_key;
 static EVP_PKEY *other_key;
@@ -161,21 +172,14 @@ new_writer (Packet   *packet,
   packet->officer = fake_cbeff (2000);
   idem_packet_writer_set_officer_biometrics (writer, packet->officer);
 
-  g_assert_true (json_parser_load_from_data (parser,
-    "[{\"uuid\":\"2b1c\",\"eventId\":\"REG-EVT-001\",\"eventName\":\"Login\",\"eventType\":\"USER\","
-    "\"hostName\":\"station-3\",\"description\":\"Operator logged in\"},"
-    "{\"uuid\":\"2b1d\",\"eventId\":\"REG-EVT-066\",\"eventName\":\"Packet created\",\"eventType\":\"SYSTEM\","
-    "\"hostName\":\"station-3\",\"description\":\"Registration saved\"}]", -1, NULL));
+  g_assert_true (json_parser_load_from_data (parser, audits_json, -1, NULL));
   packet->audits = json_array_ref (json_node_get_array (json_parser_get_root (parser)));
   idem_packet_writer_set_audits (writer, packet->audits);
 
   {
     g_autoptr(JsonParser) meta_parser = json_parser_new ();
 
-    g_assert_true (json_parser_load_from_data (meta_parser,
-      "{\"metaData\":[{\"label\":\"centerId\",\"value\":\"10001\"},{\"label\":\"machineId\",\"value\":\"10077\"}],"
-      "\"operationsData\":[{\"label\":\"officerId\",\"value\":\"110024\"}],"
-      "\"capturedRegisteredDevices\":[],\"exceptionBiometrics\":{}}", -1, NULL));
+    g_assert_true (json_parser_load_from_data (meta_parser, meta_info_json, -1, NULL));
     json_object_unref (meta_info);
     meta_info = json_object_ref (json_node_get_object (json_parser_get_root (meta_parser)));
   }
@@ -721,12 +725,21 @@ tamper (GBytes      *sealed,
   return encrypt (rebuilt);
 }
 
+/* A writable copy of @bytes; its length in @length. */
+static guint8 *
+copy_bytes (GBytes *bytes,
+            gsize  *length)
+{
+  *length = g_bytes_get_size (bytes);
+  return g_memdup2 (g_bytes_get_data (bytes, NULL), *length);
+}
+
 static GBytes *
 flip_byte (GBytes *bytes,
            gsize   position)
 {
   gsize length;
-  guint8 *copy = g_memdup2 (g_bytes_get_data (bytes, NULL), (length = g_bytes_get_size (bytes)));
+  guint8 *copy = copy_bytes (bytes, &length);
 
   g_assert_cmpuint (position, <, length);
   copy[position] ^= 0x01;
@@ -791,7 +804,7 @@ flip_container_entry_cb (GPtrArray *entries,
     {
       /* another character of the same alphabet, so base64 stays base64 */
       gsize length;
-      guint8 *copy = g_memdup2 (g_bytes_get_data (entry->data, NULL), (length = g_bytes_get_size (entry->data)));
+      guint8 *copy = copy_bytes (entry->data, &length);
 
       copy[position] = copy[position] == 'A' ? 'B' : 'A';
       flipped = g_bytes_new_take (copy, length);
@@ -861,7 +874,7 @@ change_inner_file_cb (GPtrArray *entries,
   if (entry == NULL)
     return;
   edit->found = TRUE;
-  copy = g_memdup2 (g_bytes_get_data (entry->data, NULL), (length = g_bytes_get_size (entry->data)));
+  copy = copy_bytes (entry->data, &length);
   for (gsize i = length; i-- > 0;)
     {
       if (g_ascii_isdigit (copy[i]))
@@ -1244,7 +1257,7 @@ patch (GBytes     *zip,
        gsize       length)
 {
   gsize size;
-  guint8 *copy = g_memdup2 (g_bytes_get_data (zip, NULL), (size = g_bytes_get_size (zip)));
+  guint8 *copy = copy_bytes (zip, &size);
 
   for (gsize i = 0; i + length <= size; i++)
     if (memcmp (copy + i, from, length) == 0)
@@ -1478,7 +1491,7 @@ test_zip_names (void)
   {
     g_autoptr(GBytes) directory = patch (zip, "aaaaaaaaa.txt", "aaaaaaaaa/xy/", 13);
     g_autoptr(GBytes) nul = patch (zip, "aaaaaaaaa.txt", "aaaa\0aaaa.txt", 13);
-    g_autoptr(GBytes) latin1 = patch (zip, "aaaaaaaaa.txt", "aaaa\xe9""aaaa.txt", 13);
+    g_autoptr(GBytes) latin1 = patch (zip, "aaaaaaaaa.txt", "aaaa\xe9" "aaaa.txt", 13);
 
     assert_zip_fails (directory, IDEM_PACKET_ERROR_ZIP_BAD_NAME);
     assert_zip_fails (nul, IDEM_PACKET_ERROR_ZIP_BAD_NAME);
