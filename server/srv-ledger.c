@@ -379,6 +379,22 @@ srv_ledger_get_database_handle (SrvLedger *self)
 }
 
 /**
+ * srv_ledger_invalidate:
+ * @self: a ledger
+ *
+ * Tells the ledger that leaves it appended may have been rolled back
+ * without SQLite's rollback hook firing (ROLLBACK TO a savepoint): it
+ * reloads its frontier from the database before its next use.
+ */
+void
+srv_ledger_invalidate (SrvLedger *self)
+{
+  g_return_if_fail (SRV_IS_LEDGER (self));
+
+  self->stale = TRUE;
+}
+
+/**
  * srv_ledger_get_size:
  * @self: a ledger
  *

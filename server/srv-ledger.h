@@ -44,6 +44,7 @@ gboolean              srv_ledger_append                 (SrvLedger     *self,
                                                          guint64       *index,
                                                          GError       **error);
 sqlite3              *srv_ledger_get_database_handle    (SrvLedger     *self);
+void                  srv_ledger_invalidate             (SrvLedger     *self);
 guint64               srv_ledger_get_size               (SrvLedger     *self);
 void                  srv_ledger_get_root               (SrvLedger     *self,
                                                          guint8        *root);

@@ -71,6 +71,52 @@ static const SrvMigration migrations[] = {
     "  key_fingerprint TEXT NOT NULL"
     ") STRICT;"
   },
+  {
+    4, "ID repository",
+    /* Sealed identities (srv-idrepo.c, srv-data-keys.c).  Nothing personal
+     * in clear: lookups go through HMAC-SHA256 of the UIN or VID, every
+     * piece of data is an AES-256-GCM sealed, immutable idrepo_blob row
+     * with its own ledger leaf. */
+    "CREATE TABLE data_key ("
+    "  name    TEXT PRIMARY KEY NOT NULL,"
+    "  wrapped BLOB NOT NULL,"
+    "  created TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE idrepo_identity ("
+    "  id              INTEGER PRIMARY KEY,"
+    "  uin_hmac        BLOB NOT NULL UNIQUE,"
+    "  status          TEXT NOT NULL CHECK (status IN ('ACTIVATED', 'BLOCKED', 'DEACTIVATED')),"
+    "  demographics_id INTEGER NOT NULL,"
+    "  created         INTEGER NOT NULL,"
+    "  updated         INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE idrepo_blob ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  identity_id INTEGER NOT NULL REFERENCES idrepo_identity (id),"
+    "  kind        TEXT NOT NULL,"
+    "  version     INTEGER NOT NULL,"
+    "  sealed      BLOB NOT NULL,"
+    "  UNIQUE (identity_id, kind, version)"
+    ") STRICT;"
+    "CREATE TABLE idrepo_vid ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  identity_id INTEGER NOT NULL REFERENCES idrepo_identity (id),"
+    "  vid_hmac    BLOB NOT NULL UNIQUE,"
+    "  type        TEXT NOT NULL CHECK (type IN ('PERPETUAL', 'TEMPORARY', 'ONETIMEUSE')),"
+    "  status      TEXT NOT NULL CHECK (status IN ('ACTIVE', 'REVOKED', 'EXPIRED', 'USED')),"
+    "  created     INTEGER NOT NULL,"
+    "  expires     INTEGER,"
+    "  uses_left   INTEGER,"
+    "  vid_blob_id INTEGER NOT NULL REFERENCES idrepo_blob (id)"
+    ") STRICT;"
+    "CREATE INDEX idrepo_vid_identity ON idrepo_vid (identity_id);"
+    "CREATE TABLE idrepo_auth_lock ("
+    "  identity_id INTEGER NOT NULL REFERENCES idrepo_identity (id),"
+    "  auth_type   TEXT NOT NULL,"
+    "  locked      INTEGER NOT NULL,"
+    "  PRIMARY KEY (identity_id, auth_type)"
+    ") STRICT;"
+  },
 };
 
 /**

@@ -30,6 +30,8 @@ struct _SrvServer
   SrvDatabase *database;
   SrvKeys     *keys;
   SrvLedger   *ledger;
+  SrvDataKeys *data_keys;
+  SrvIdrepo   *idrepo;
   SrvRouter   *router;
   SoupServer  *soup;
   gint64       start_time;
@@ -152,6 +154,11 @@ srv_server_start (SrvServer  *self,
     goto fail;
   srv_ledger_start_checkpoints (self->ledger, SRV_LEDGER_CHECKPOINT_INTERVAL_MS);
 
+  self->data_keys = srv_data_keys_load (self->database, self->keys->encryption, error);
+  if (self->data_keys == NULL)
+    goto fail;
+  self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
+
   if (self->config->tls)
     {
       certificate = srv_tls_load (self->config->tls_certificate, self->config->tls_key, error);
@@ -208,6 +215,9 @@ srv_server_stop (SrvServer  *self,
   g_clear_object (&self->router);
   g_clear_object (&self->soup);
 
+  g_clear_object (&self->idrepo);
+  g_clear_pointer (&self->data_keys, srv_data_keys_free);
+
   /* The last leaves get their checkpoint before the database closes. */
   if (self->ledger != NULL)
     {
@@ -262,6 +272,20 @@ srv_server_get_ledger (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->ledger;
+}
+
+/**
+ * srv_server_get_idrepo:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the ID repository
+ */
+SrvIdrepo *
+srv_server_get_idrepo (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->idrepo;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "srv-config.h"
 #include "srv-database.h"
 #include "srv-http.h"
+#include "srv-idrepo.h"
 #include "srv-keys.h"
 #include "srv-ledger.h"
 
@@ -28,6 +29,7 @@ SrvConfig   *srv_server_get_config     (SrvServer  *self);
 SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
 SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
+SrvIdrepo   *srv_server_get_idrepo     (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
 SoupServer  *srv_server_get_soup       (SrvServer  *self);
 gint64       srv_server_get_start_time (SrvServer  *self);
