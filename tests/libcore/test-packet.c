@@ -1644,6 +1644,68 @@ test_plaintext_layers (void)
   g_assert_true (error->domain == IDEM_PACKET_ERROR);
 }
 
+/* A self-signed certificate for the packet key, as the server issues one
+ * per centre and machine. */
+static X509 *
+make_certificate (EVP_PKEY *key)
+{
+  X509 *certificate = X509_new ();
+  X509_NAME *name;
+
+  g_assert_cmpint (X509_set_version (certificate, 2), ==, 1);
+  g_assert_cmpint (ASN1_INTEGER_set (X509_get_serialNumber (certificate), 7), ==, 1);
+  g_assert_nonnull (X509_gmtime_adj (X509_getm_notBefore (certificate), 0));
+  g_assert_nonnull (X509_gmtime_adj (X509_getm_notAfter (certificate), 3600));
+  g_assert_cmpint (X509_set_pubkey (certificate, key), ==, 1);
+  name = X509_get_subject_name (certificate);
+  g_assert_cmpint (X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) CENTRE "_" MACHINE,
+                                               -1, -1, 0), ==, 1);
+  g_assert_cmpint (X509_set_issuer_name (certificate, name), ==, 1);
+  g_assert_cmpint (X509_sign (certificate, key, EVP_sha256 ()), >, 0);
+
+  return certificate;
+}
+
+static void
+test_certificate (void)
+{
+  g_auto(Packet) packet = { 0 };
+  g_autoptr(IdemPacketWriter) writer = new_writer (&packet, TRUE);
+  g_autoptr(IdemPacketReader) reader = new_reader ();
+  g_autoptr(X509) certificate = make_certificate (encryption_key);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *der = NULL;
+  guint8 expected[IDEM_MOSIP_THUMBPRINT_SIZE];
+  guint8 found[IDEM_MOSIP_THUMBPRINT_SIZE];
+  int der_length;
+
+  idem_packet_writer_set_encryption_certificate (writer, certificate);
+  sealed = idem_packet_writer_seal (writer, &error);
+  g_assert_no_error (error);
+
+  /* The thumbprint is the SHA-256 of the certificate's DER, in both layers */
+  der_length = i2d_X509 (certificate, NULL);
+  der = g_malloc (der_length);
+  {
+    unsigned char *p = der;
+
+    i2d_X509 (certificate, &p);
+  }
+  idem_sha256 (der, der_length, expected);
+  g_assert_true (idem_mosip_envelope_get_thumbprint (sealed, found, NULL));
+  g_assert_cmpmem (found, sizeof found, expected, sizeof expected);
+
+  idem_packet_reader_set_decryption_key (reader, encryption_key, expected);
+  g_assert_true (idem_packet_reader_open (reader, sealed, &error));
+  g_assert_no_error (error);
+
+  /* A reader holding the key under the other thumbprint refuses it */
+  idem_packet_reader_set_decryption_key (reader, encryption_key, thumbprint);
+  g_assert_false (idem_packet_reader_open (reader, sealed, &error));
+  g_assert_error (error, IDEM_PACKET_ERROR, IDEM_PACKET_ERROR_DECRYPT);
+}
+
 /* A hostile ID.json nested a hundred thousand deep must not reach the
  * recursive JSON parser; nor may an empty one. */
 static void
@@ -1737,6 +1799,7 @@ main (int   argc,
   g_test_add_func ("/packet/zip/names", test_zip_names);
   g_test_add_func ("/packet/zip/too-many", test_zip_too_many);
   g_test_add_func ("/packet/plaintext-layers", test_plaintext_layers);
+  g_test_add_func ("/packet/certificate", test_certificate);
   g_test_add_func ("/packet/hostile-json", test_hostile_json);
   g_test_add_func ("/packet/error-names", test_error_names);
 
