@@ -29,6 +29,7 @@
 # include "idem-packet-writer.h"
 # include "idem-prid.h"
 # include "idem-rid.h"
+# include "idem-ui-spec.h"
 # include "idem-uin.h"
 # include "idem-verhoeff.h"
 # include "idem-version.h"
