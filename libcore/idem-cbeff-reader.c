@@ -19,6 +19,7 @@
 #include "idem-cbeff-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
@@ -574,6 +575,12 @@ read_bir (xmlNode    *element,
 }
 
 static void
+discard_error_cb (void           *user_data,
+                  const xmlError *error)
+{
+}
+
+static void
 refuse_doctype_cb (void          *user_data,
                    const xmlChar *name,
                    const xmlChar *external_id,
@@ -603,6 +610,8 @@ idem_cbeff_read (GBytes  *xml,
   g_autoptr(xmlParserCtxt) ctxt = NULL;
   g_autoptr(xmlDoc) doc = NULL;
   ReadState state = { 0 };
+  xmlStructuredErrorFunc saved_handler;
+  void *saved_context;
   xmlNode *root;
   gsize size;
   const char *data;
@@ -634,8 +643,15 @@ idem_cbeff_read (GBytes  *xml,
 
   /* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE: nothing outside
    * the bytes given is ever read, and libxml2's own limits stay on. */
+  /* Some of libxml2's errors (bad encodings) bypass the context and go to
+   * the thread's handler, which prints them: a hostile document must not
+   * write to our stderr.  The handler is per thread, restored after. */
+  saved_handler = xmlStructuredError;
+  saved_context = xmlStructuredErrorContext;
+  xmlSetStructuredErrorFunc (NULL, (xmlStructuredErrorFunc) discard_error_cb);
   doc = xmlCtxtReadMemory (ctxt, data, (int) size, NULL, NULL,
                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlSetStructuredErrorFunc (saved_context, saved_handler);
 
   if (state.saw_doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL)))
     {
