@@ -522,6 +522,7 @@ test_api (ApiFixture    *fixture,
   g_autoptr(SrvTestResponse) consistency = NULL;
   g_autoptr(SrvTestResponse) leaves = NULL;
   g_autoptr(IdemLedgerCheckpoint) parsed = NULL;
+  g_autoptr(IdemLedgerCheckpoint) signed_checkpoint = NULL;
   g_autoptr(IdemKeystore) keystore = NULL;
   g_autoptr(EVP_PKEY) public_key = NULL;
   g_autoptr(GBytes) proof = NULL;
@@ -540,7 +541,9 @@ test_api (ApiFixture    *fixture,
                                       (const guint8 *) &i, sizeof i, NULL, &error));
 
   /* The checkpoint is signed by the server's key. */
-  g_assert_nonnull (srv_ledger_sign_checkpoint (ledger, &error) ? ledger : NULL);
+  signed_checkpoint = srv_ledger_sign_checkpoint (ledger, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (signed_checkpoint->tree_size, ==, 11);
   checkpoint = api_get (fixture, "/v1/ledger/checkpoint");
   g_assert_cmpuint (checkpoint->status, ==, 200);
   object = srv_test_get_object (checkpoint->json, "response");
