@@ -14,9 +14,10 @@
 #include "idem-cli.h"
 
 #include <idem.h>
-#include <glib/gi18n.h>
-#include <openssl/evp.h>
 #include <errno.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 static char *since_checkpoint;
@@ -142,16 +143,16 @@ log_verify (char **args)
   if (problems->len > 0)
     {
       g_print (g_dngettext (GETTEXT_PACKAGE,
-                            "Tampering found: %u problem in a ledger of %" G_GUINT64_FORMAT " leaves\n",
-                            "Tampering found: %u problems in a ledger of %" G_GUINT64_FORMAT " leaves\n",
+                            "Tampering found: %u problem in a ledger of %" PRIu64 " leaves\n",
+                            "Tampering found: %u problems in a ledger of %" PRIu64 " leaves\n",
                             problems->len),
                problems->len, n_leaves);
       return IDEM_CLI_EXIT_INVALID;
     }
 
   g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Ledger intact: %" G_GUINT64_FORMAT " leaf, its records and signed checkpoints verified\n",
-                        "Ledger intact: %" G_GUINT64_FORMAT " leaves, their records and signed checkpoints verified\n",
+                        "Ledger intact: %" PRIu64 " leaf, its records and signed checkpoints verified\n",
+                        "Ledger intact: %" PRIu64 " leaves, their records and signed checkpoints verified\n",
                         n_leaves),
            n_leaves);
   return IDEM_CLI_EXIT_OK;

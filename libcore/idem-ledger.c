@@ -38,6 +38,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <inttypes.h>
 #include <string.h>
 
 G_DEFINE_QUARK (idem-ledger-error-quark, idem_ledger_error)
@@ -129,7 +130,7 @@ idem_ledger_checkpoint_message (guint64       tree_size,
   g_return_val_if_fail (root != NULL, NULL);
 
   root_b64 = g_base64_encode (root, 32);
-  text = g_strdup_printf (CHECKPOINT_HEADER "%" G_GUINT64_FORMAT "\n%s\n%" G_GINT64_FORMAT "\n",
+  text = g_strdup_printf (CHECKPOINT_HEADER "%" PRIu64 "\n%s\n%" PRId64 "\n",
                           tree_size, root_b64, time);
   return g_bytes_new_take (text, strlen (text));
 }
@@ -163,7 +164,7 @@ idem_ledger_checkpoint_verify (const IdemLedgerCheckpoint  *checkpoint,
                            signature, signature_length, &local_error))
     {
       g_set_error (error, IDEM_LEDGER_ERROR, IDEM_LEDGER_ERROR_BAD_CHECKPOINT,
-                   _("The checkpoint of %" G_GUINT64_FORMAT " leaves is not signed by this server’s key"),
+                   _("The checkpoint of %" PRIu64 " leaves is not signed by this server’s key"),
                    checkpoint->tree_size);
       return FALSE;
     }
@@ -381,7 +382,7 @@ check_record (Verifier     *verifier,
 
   if (!is_plain_name (table))
     {
-      problem (verifier, _("Leaf %" G_GUINT64_FORMAT " names the table “%s”, which is not a record table"),
+      problem (verifier, _("Leaf %" PRIu64 " names the table “%s”, which is not a record table"),
                leaf_index, table);
       return;
     }
@@ -393,7 +394,7 @@ check_record (Verifier     *verifier,
 
       if (sqlite3_prepare_v2 (verifier->db, sql, -1, &statement, NULL) != SQLITE_OK)
         {
-          problem (verifier, _("Leaf %" G_GUINT64_FORMAT ": the record table “%s” is missing or unreadable"),
+          problem (verifier, _("Leaf %" PRIu64 ": the record table “%s” is missing or unreadable"),
                    leaf_index, table);
           return;
         }
@@ -405,14 +406,14 @@ check_record (Verifier     *verifier,
   rc = sqlite3_step (statement);
   if (rc != SQLITE_ROW)
     {
-      problem (verifier, _("Leaf %" G_GUINT64_FORMAT ": record %s #%" G_GINT64_FORMAT " was removed"),
+      problem (verifier, _("Leaf %" PRIu64 ": record %s #%" PRId64 " was removed"),
                leaf_index, table, record_id);
       return;
     }
 
   idem_sha256 (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0), hash);
   if (!idem_crypto_equal (hash, record_hash, 32))
-    problem (verifier, _("Leaf %" G_GUINT64_FORMAT ": record %s #%" G_GINT64_FORMAT " was altered"),
+    problem (verifier, _("Leaf %" PRIu64 ": record %s #%" PRId64 " was altered"),
              leaf_index, table, record_id);
 }
 
@@ -450,7 +451,7 @@ check_leaves (Verifier  *verifier,
       if (index < 0 || (guint64) index != expected)
         {
           if (index > 0 && (guint64) index > expected)
-            problem (verifier, _("Leaves %" G_GUINT64_FORMAT " to %" G_GINT64_FORMAT " were removed"),
+            problem (verifier, _("Leaves %" PRIu64 " to %" PRId64 " were removed"),
                      expected, index - 1);
           expected = index;
         }
@@ -458,15 +459,15 @@ check_leaves (Verifier  *verifier,
       if (event == NULL || table == NULL ||
           !idem_ledger_leaf_hash (time, event, table, record_id, record_hash, leaf))
         {
-          problem (verifier, _("Leaf %" G_GINT64_FORMAT " is malformed"), index);
+          problem (verifier, _("Leaf %" PRId64 " is malformed"), index);
           memset (leaf, 0, sizeof leaf);
         }
       else if (!idem_crypto_equal (leaf, stored_leaf, 32))
-        problem (verifier, _("Leaf %" G_GINT64_FORMAT " (record %s #%" G_GINT64_FORMAT ", %s) was altered: its fields no longer give its hash"),
+        problem (verifier, _("Leaf %" PRId64 " (record %s #%" PRId64 ", %s) was altered: its fields no longer give its hash"),
                  index, table, record_id, event);
 
       if (time < previous_time)
-        problem (verifier, _("Leaf %" G_GINT64_FORMAT " is older than the leaf before it: leaves were reordered"), index);
+        problem (verifier, _("Leaf %" PRId64 " is older than the leaf before it: leaves were reordered"), index);
       previous_time = time;
 
       if (table != NULL)
@@ -508,7 +509,7 @@ check_pairs (Verifier  *verifier,
 
       if (sqlite3_column_bytes (statement, 1) != 32 ||
           !idem_crypto_equal (hash, sqlite3_column_blob (statement, 1), 32))
-        problem (verifier, _("Leaves %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " differ from the pair recorded when they were appended: altered, removed or reordered"),
+        problem (verifier, _("Leaves %" PRId64 " and %" PRId64 " differ from the pair recorded when they were appended: altered, removed or reordered"),
                  2 * index, 2 * index + 1);
     }
 
@@ -531,14 +532,14 @@ check_checkpoint (Verifier                   *verifier,
 
   if (public_key != NULL && !idem_ledger_checkpoint_verify (checkpoint, public_key, NULL))
     {
-      problem (verifier, _("%s of %" G_GUINT64_FORMAT " leaves has a bad signature"),
+      problem (verifier, _("%s of %" PRIu64 " leaves has a bad signature"),
                label, checkpoint->tree_size);
       return FALSE;
     }
 
   if (checkpoint->tree_size > n_leaves)
     {
-      problem (verifier, _("%s covers %" G_GUINT64_FORMAT " leaves but the ledger holds %" G_GUINT64_FORMAT ": leaves were removed"),
+      problem (verifier, _("%s covers %" PRIu64 " leaves but the ledger holds %" PRIu64 ": leaves were removed"),
                label, checkpoint->tree_size, n_leaves);
       return FALSE;
     }
@@ -546,7 +547,7 @@ check_checkpoint (Verifier                   *verifier,
   if (!idem_merkle_root (checkpoint->tree_size, idem_merkle_tree_get_node, verifier->tree, root, NULL) ||
       !idem_crypto_equal (root, checkpoint->root, 32))
     {
-      problem (verifier, _("%s of %" G_GUINT64_FORMAT " leaves does not match the ledger: a leaf from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " was altered, removed or reordered"),
+      problem (verifier, _("%s of %" PRIu64 " leaves does not match the ledger: a leaf from %" PRIu64 " to %" PRIu64 " was altered, removed or reordered"),
                label, checkpoint->tree_size, last_good_size, checkpoint->tree_size - 1);
       return FALSE;
     }

@@ -22,6 +22,7 @@
 #include "idem-crypto.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 G_DEFINE_QUARK (idem-merkle-error-quark, idem_merkle_error)
@@ -348,7 +349,7 @@ idem_merkle_inclusion_proof (guint64              index,
   if (index >= size)
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_OUT_OF_RANGE,
-                   _("Leaf %" G_GUINT64_FORMAT " is not in a tree of %" G_GUINT64_FORMAT " leaves"),
+                   _("Leaf %" PRIu64 " is not in a tree of %" PRIu64 " leaves"),
                    index, size);
       return NULL;
     }
@@ -411,7 +412,7 @@ idem_merkle_consistency_proof (guint64              old_size,
   if (old_size == 0 || old_size > new_size)
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_OUT_OF_RANGE,
-                   _("No consistency proof goes from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " leaves"),
+                   _("No consistency proof goes from %" PRIu64 " to %" PRIu64 " leaves"),
                    old_size, new_size);
       return NULL;
     }
@@ -464,7 +465,7 @@ idem_merkle_verify_inclusion (guint64       index,
   if (index >= size)
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_OUT_OF_RANGE,
-                   _("Leaf %" G_GUINT64_FORMAT " is not in a tree of %" G_GUINT64_FORMAT " leaves"),
+                   _("Leaf %" PRIu64 " is not in a tree of %" PRIu64 " leaves"),
                    index, size);
       return FALSE;
     }
@@ -543,7 +544,7 @@ idem_merkle_verify_consistency (guint64       old_size,
   if (old_size == 0 || old_size > new_size)
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_OUT_OF_RANGE,
-                   _("No consistency proof goes from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " leaves"),
+                   _("No consistency proof goes from %" PRIu64 " to %" PRIu64 " leaves"),
                    old_size, new_size);
       return FALSE;
     }
@@ -734,7 +735,7 @@ idem_merkle_tree_get_node (guint     level,
       index >= (nodes = g_ptr_array_index (self->levels, level))->len / HASH_SIZE)
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_MISSING_NODE,
-                   _("The tree has no complete subtree %" G_GUINT64_FORMAT " at level %u"),
+                   _("The tree has no complete subtree %" PRIu64 " at level %u"),
                    index, level);
       return FALSE;
     }

@@ -32,6 +32,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <inttypes.h>
 #include <string.h>
 
 G_DEFINE_QUARK (srv-idrepo-error-quark, srv_idrepo_error)
@@ -194,7 +195,7 @@ make_aad (gint64      identity_id,
           const char *kind,
           gint64      version)
 {
-  char *text = g_strdup_printf (AAD_LABEL "|%" G_GINT64_FORMAT "|%s|%" G_GINT64_FORMAT,
+  char *text = g_strdup_printf (AAD_LABEL "|%" PRId64 "|%s|%" G_GINT64_FORMAT,
                                 identity_id, kind, version);
 
   return g_bytes_new_take (text, strlen (text));
@@ -291,7 +292,7 @@ read_blob (SrvIdrepo  *self,
   if (sqlite3_step (statement) != SQLITE_ROW)
     {
       g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_TAMPERED,
-                   _("A sealed record of identity %" G_GINT64_FORMAT " is missing"), identity_id);
+                   _("A sealed record of identity %" PRId64 " is missing"), identity_id);
       return NULL;
     }
 
@@ -302,7 +303,7 @@ read_blob (SrvIdrepo  *self,
   if (length < IDEM_GCM_NONCE_SIZE + IDEM_GCM_TAG_SIZE)
     {
       g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_TAMPERED,
-                   _("A sealed record of identity %" G_GINT64_FORMAT " is truncated"), identity_id);
+                   _("A sealed record of identity %" PRId64 " is truncated"), identity_id);
       return NULL;
     }
 
@@ -310,7 +311,7 @@ read_blob (SrvIdrepo  *self,
   plaintext = idem_aes_gcm_open_bytes (key_for_kind (self, kind), data, aad, sealed, &local_error);
   if (plaintext == NULL)
     g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_TAMPERED,
-                 _("The %s record of identity %" G_GINT64_FORMAT " does not open: altered or moved"),
+                 _("The %s record of identity %" PRId64 " does not open: altered or moved"),
                  kind, identity_id);
 
   return plaintext;
@@ -428,7 +429,7 @@ event_note (SrvIdrepo  *self,
             const char *what,
             const char *value)
 {
-  char *text = g_strdup_printf ("{\"event\":\"%s\",\"value\":\"%s\",\"time_us\":%" G_GINT64_FORMAT "}",
+  char *text = g_strdup_printf ("{\"event\":\"%s\",\"value\":\"%s\",\"time_us\":%" PRId64 "}",
                                 what, value, srv_ledger_now (self->ledger));
 
   return g_bytes_new_take (text, strlen (text));
@@ -906,7 +907,7 @@ expire_vids (SrvIdrepo  *self,
   for (guint i = 0; i < expired->len; i++)
     {
       g_autoptr(sqlite3_stmt) update = prepare (self, "UPDATE idrepo_vid SET status = 'EXPIRED' WHERE id = ?", error);
-      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT "=EXPIRED", g_array_index (expired, gint64, i));
+      g_autofree char *value = g_strdup_printf ("%" PRId64 "=EXPIRED", g_array_index (expired, gint64, i));
       g_autoptr(GBytes) note = event_note (self, "vid", value);
 
       if (update == NULL)
@@ -1149,7 +1150,7 @@ set_vid_state (SrvIdrepo   *self,
                GError     **error)
 {
   g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT "=%s/%" G_GINT64_FORMAT, row->id, status, uses_left);
+  g_autofree char *value = g_strdup_printf ("%" PRId64 "=%s/%" G_GINT64_FORMAT, row->id, status, uses_left);
   g_autoptr(GBytes) note = event_note (self, "vid", value);
 
   statement = prepare (self, "UPDATE idrepo_vid SET status = ?, uses_left = ? WHERE id = ?", error);

@@ -110,8 +110,8 @@ gboolean    srv_idrepo_update_demographics   (SrvIdrepo     *self,
                                               const char    *actor,
                                               GError       **error);
 GArray     *srv_idrepo_get_demographics_history (SrvIdrepo  *self,
-                                              const char    *uin,
-                                              GError       **error);
+                                                 const char    *uin,
+                                                 GError       **error);
 gboolean    srv_idrepo_set_status            (SrvIdrepo     *self,
                                               const char    *uin,
                                               const char    *status,

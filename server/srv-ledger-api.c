@@ -26,6 +26,7 @@
 #include "srv-ledger-api.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -81,7 +82,7 @@ respond_size_error (SoupServerMessage *msg,
                     SrvLedger         *ledger,
                     guint64            size)
 {
-  g_autofree char *message = g_strdup_printf (_("The ledger holds %" G_GUINT64_FORMAT " leaves, fewer than %" G_GUINT64_FORMAT),
+  g_autofree char *message = g_strdup_printf (_("The ledger holds %" PRIu64 " leaves, fewer than %" PRIu64),
                                               srv_ledger_get_size (ledger), size);
 
   srv_http_respond_error (msg, SOUP_STATUS_NOT_FOUND, SRV_API_ID_LEDGER,

@@ -24,6 +24,7 @@
 #include "srv-error.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -100,7 +101,7 @@ get_node_cb (guint     level,
 
   if (!found)
     g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_MISSING_NODE,
-                 _("The ledger lacks subtree %" G_GUINT64_FORMAT " at level %u"), index, level);
+                 _("The ledger lacks subtree %" PRIu64 " at level %u"), index, level);
 
   return found;
 }
@@ -618,7 +619,7 @@ check_size (SrvLedger  *self,
   if (size > srv_ledger_get_size (self))
     {
       g_set_error (error, IDEM_MERKLE_ERROR, IDEM_MERKLE_ERROR_OUT_OF_RANGE,
-                   _("The ledger holds %" G_GUINT64_FORMAT " leaves, fewer than %" G_GUINT64_FORMAT),
+                   _("The ledger holds %" PRIu64 " leaves, fewer than %" PRIu64),
                    srv_ledger_get_size (self), size);
       return FALSE;
     }

@@ -49,7 +49,7 @@ append_one (Bench *bench)
 
   memset (sealed, 0, sizeof sealed);
   memcpy (sealed, &bench->next_record, sizeof bench->next_record);
-  if (!srv_ledger_append (bench->ledger, "identity.create", "idrepo_blob", (gint64) ++bench->next_record,
+  if (!srv_ledger_append (bench->ledger, "identity.create", "idrepo_blob", (gint64)++ bench->next_record,
                           sealed, sizeof sealed, NULL, &error))
     g_error ("append: %s", error->message);
 }
