@@ -72,6 +72,7 @@ extern const IdemCliGroup idem_cli_group_prid;
 extern const IdemCliGroup idem_cli_group_rid;
 extern const IdemCliGroup idem_cli_group_log;
 extern const IdemCliGroup idem_cli_group_packet;
+extern const IdemCliGroup idem_cli_group_schema;
 
 int         idem_cli_main        (const IdemCliGroup * const *groups,
                                   int                         argc,

@@ -22,6 +22,7 @@ static const IdemCliGroup * const groups[] = {
   &idem_cli_group_rid,
   &idem_cli_group_log,
   &idem_cli_group_packet,
+  &idem_cli_group_schema,
   NULL
 };
 

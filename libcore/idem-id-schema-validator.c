@@ -234,8 +234,8 @@ check_patterns (Check             *check,
   if (length > IDEM_ID_SCHEMA_MAX_VALUE_LENGTH)
     {
       report (check, IDEM_SCHEMA_VIOLATION_TOO_LARGE, path,
-              _("The value is %" G_GSIZE_FORMAT " bytes long; values longer than %d bytes are not accepted."),
-              length, IDEM_ID_SCHEMA_MAX_VALUE_LENGTH);
+              _("The value is longer than %d bytes, the most that is accepted."),
+              IDEM_ID_SCHEMA_MAX_VALUE_LENGTH);
       return;
     }
   if (!g_utf8_validate (value, length, NULL))

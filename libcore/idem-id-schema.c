@@ -110,8 +110,8 @@ idem_json_parse_bounded (GBytes  *bytes,
   if (length > IDEM_ID_SCHEMA_MAX_BYTES)
     {
       g_set_error (error, domain, too_large_code,
-                   _("The document is %" G_GSIZE_FORMAT " bytes long; at most %d are read."),
-                   length, IDEM_ID_SCHEMA_MAX_BYTES);
+                   _("The document is longer than %d bytes, the most that is read."),
+                   IDEM_ID_SCHEMA_MAX_BYTES);
       return NULL;
     }
   /* json-glib stops at a NUL byte even when given a length; say so rather
