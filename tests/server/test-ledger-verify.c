@@ -38,6 +38,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(SrvServer) server = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) biometrics = g_bytes_new_static ("<BIR/>", 6);
   g_autofree char *json = NULL;
   SrvConfig *config;
   SrvDatabase *database;
@@ -85,6 +86,13 @@ fixture_set_up (Fixture       *fixture,
           g_assert_true (g_file_set_contents (fixture->checkpoint_file, json, -1, &error));
         }
     }
+
+  /* And one identity through the ID repository: its UIN, demographics
+   * and biometrics are idrepo_blob rows 1 to 3, leaves 20 to 22. */
+  g_assert_true (srv_idrepo_create_identity (srv_server_get_idrepo (server), "5463049318",
+                                             "{\"fullName\":\"Amina Diallo\"}",
+                                             biometrics, NULL, "test", &error));
+  g_assert_no_error (error);
 
   g_assert_true (srv_server_stop (server, &error));
   g_assert_no_error (error);
@@ -150,7 +158,7 @@ test_clean (Fixture       *fixture,
   g_autofree char *with_checkpoint = NULL;
 
   g_assert_cmpint (run_verify (fixture, &output, NULL), ==, 0);
-  g_assert_nonnull (strstr (output, "Ledger intact: 20 leaves"));
+  g_assert_nonnull (strstr (output, "Ledger intact: 23 leaves"));
   g_assert_cmpint (run_verify (fixture, &with_checkpoint, "--since-checkpoint"), ==, 0);
 }
 
@@ -164,6 +172,18 @@ test_altered_record (Fixture       *fixture,
   g_assert_cmpint (run_verify (fixture, &output, NULL), ==, 1);
   g_assert_nonnull (strstr (output, "Leaf 7: record test_record #8 was altered"));
   g_assert_nonnull (strstr (output, "Tampering found: 1 problem"));
+}
+
+/* A sealed identity record changed in place is named by its leaf. */
+static void
+test_altered_identity (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *output = NULL;
+
+  tamper (fixture, "UPDATE idrepo_blob SET sealed = randomblob(length(sealed)) WHERE kind = 'demographics'");
+  g_assert_cmpint (run_verify (fixture, &output, NULL), ==, 1);
+  g_assert_nonnull (strstr (output, "Leaf 21: record idrepo_blob #2 was altered"));
 }
 
 static void
@@ -260,6 +280,7 @@ main (int   argc,
 
   ADD ("/ledger-verify/clean", test_clean);
   ADD ("/ledger-verify/altered-record", test_altered_record);
+  ADD ("/ledger-verify/altered-identity", test_altered_identity);
   ADD ("/ledger-verify/removed-leaf", test_removed_leaf);
   ADD ("/ledger-verify/reordered", test_reordered);
   ADD ("/ledger-verify/truncated-since-checkpoint", test_truncated_since_checkpoint);
