@@ -129,7 +129,13 @@ idem_schema_violation_code_to_string (IdemSchemaViolationCode code)
     }
 }
 
-static void G_GNUC_PRINTF (4, 5)
+static void report (Check                   *check,
+                    IdemSchemaViolationCode  code,
+                    const char              *path,
+                    const char              *format,
+                    ...) G_GNUC_PRINTF (4, 5);
+
+static void
 report (Check                   *check,
         IdemSchemaViolationCode  code,
         const char              *path,

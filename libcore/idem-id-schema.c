@@ -143,7 +143,12 @@ idem_json_parse_bounded (GBytes  *bytes,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
+static gboolean malformed (GError    **error,
+                           const char *path,
+                           const char *format,
+                           ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
 malformed (GError    **error,
            const char *path,
            const char *format,

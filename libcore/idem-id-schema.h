@@ -276,8 +276,8 @@ gboolean            idem_id_field_get_maximum         (const IdemIdField  *field
                                                        double             *maximum);
 guint               idem_id_field_get_n_validators    (const IdemIdField  *field);
 const char         *idem_id_field_get_validator_pattern (const IdemIdField *field,
-                                                       guint               position);
+                                                         guint               position);
 const char         *idem_id_field_get_validator_language (const IdemIdField *field,
-                                                       guint               position);
+                                                          guint               position);
 
 G_END_DECLS

@@ -86,7 +86,12 @@ ui_screen_free (IdemUiScreen *screen)
   g_free (screen);
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
+static gboolean malformed (GError    **error,
+                           const char *path,
+                           const char *format,
+                           ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
 malformed (GError    **error,
            const char *path,
            const char *format,

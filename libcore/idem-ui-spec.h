@@ -98,8 +98,8 @@ gboolean            idem_ui_field_is_required         (const IdemUiField  *field
 gboolean            idem_ui_field_is_input_required   (const IdemUiField  *field);
 const char * const *idem_ui_field_get_bio_attributes  (const IdemUiField  *field);
 gboolean            idem_ui_field_get_visible_condition (const IdemUiField *field,
-                                                       const char        **field_id,
-                                                       const char        **operator_name,
-                                                       const char        **value);
+                                                         const char        **field_id,
+                                                         const char        **operator_name,
+                                                         const char        **value);
 
 G_END_DECLS

@@ -283,9 +283,9 @@ test_sample_identity (void)
   strict = idem_id_schema_validate (schema, id, IDEM_ID_VALIDATE_STRICT_WRAPPER);
   found_strict = describe (strict);
   g_assert_cmpstr (found_strict, ==, "unknown-field introducerBiometrics\n"
-                                     "pattern identity.fullName[0].value\n"
-                                     "pattern identity.fullName[1].value\n"
-                                     "pattern identity.fullName[2].value\n");
+                   "pattern identity.fullName[0].value\n"
+                   "pattern identity.fullName[1].value\n"
+                   "pattern identity.fullName[2].value\n");
 
   /* With names the schema allows, the sample is valid. */
   {
