@@ -271,6 +271,81 @@ store_node_cb (guint         level,
   sqlite3_reset (statement);
 }
 
+/* Writes the leaf row and the subtrees it completes into @next's tree. */
+static gboolean
+write_rows (SrvLedger           *self,
+            sqlite3             *db,
+            gint64               time,
+            const char          *event,
+            const char          *record_table,
+            gint64               record_id,
+            const guint8        *record_hash,
+            const guint8        *leaf_hash,
+            IdemMerkleFrontier  *next,
+            GError             **error)
+{
+  g_autoptr(sqlite3_stmt) insert_leaf = NULL;
+  g_autoptr(sqlite3_stmt) insert_node = NULL;
+  NodeWrite write = { self, FALSE };
+
+  if (sqlite3_prepare_v2 (db,
+                          "INSERT INTO ledger_leaf (leaf_index, time, event, record_table, record_id, record_hash, leaf_hash)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          -1, &insert_leaf, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT INTO ledger_node (level, node_index, hash) VALUES (?, ?, ?)",
+                          -1, &insert_node, NULL) != SQLITE_OK)
+    return database_error (self, error);
+
+  sqlite3_bind_int64 (insert_leaf, 1, self->frontier.size);
+  sqlite3_bind_int64 (insert_leaf, 2, time);
+  sqlite3_bind_text (insert_leaf, 3, event, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert_leaf, 4, record_table, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert_leaf, 5, record_id);
+  sqlite3_bind_blob (insert_leaf, 6, record_hash, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (insert_leaf, 7, leaf_hash, 32, SQLITE_STATIC);
+  if (sqlite3_step (insert_leaf) != SQLITE_DONE)
+    return database_error (self, error);
+
+  *next = self->frontier;
+  self->insert_node = insert_node;
+  idem_merkle_frontier_append (next, leaf_hash, store_node_cb, &write);
+  self->insert_node = NULL;
+  if (write.failed)
+    return database_error (self, error);
+
+  return TRUE;
+}
+
+/* The leaf and its subtrees go in together even outside a transaction: a
+ * leaf without its subtrees would leave a frontier that cannot be read
+ * back. */
+static gboolean
+append_rows (SrvLedger           *self,
+             sqlite3             *db,
+             gint64               time,
+             const char          *event,
+             const char          *record_table,
+             gint64               record_id,
+             const guint8        *record_hash,
+             const guint8        *leaf_hash,
+             IdemMerkleFrontier  *next,
+             GError             **error)
+{
+  if (sqlite3_exec (db, "SAVEPOINT ledger_append", NULL, NULL, NULL) != SQLITE_OK)
+    return database_error (self, error);
+
+  if (!write_rows (self, db, time, event, record_table, record_id, record_hash, leaf_hash, next, error))
+    {
+      sqlite3_exec (db, "ROLLBACK TO ledger_append; RELEASE ledger_append", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  if (sqlite3_exec (db, "RELEASE ledger_append", NULL, NULL, NULL) != SQLITE_OK)
+    return database_error (self, error);
+
+  return TRUE;
+}
+
 /**
  * srv_ledger_append:
  * @self: a ledger
@@ -300,10 +375,7 @@ srv_ledger_append (SrvLedger     *self,
                    GError       **error)
 {
   sqlite3 *db;
-  g_autoptr(sqlite3_stmt) insert_leaf = NULL;
-  g_autoptr(sqlite3_stmt) insert_node = NULL;
   IdemMerkleFrontier next;
-  NodeWrite write = { self, FALSE };
   guint8 record_hash[32];
   guint8 leaf_hash[32];
   gint64 time;
@@ -328,35 +400,8 @@ srv_ledger_append (SrvLedger     *self,
     }
 
   db = srv_database_get_handle (self->database);
-  if (sqlite3_prepare_v2 (db,
-                          "INSERT INTO ledger_leaf (leaf_index, time, event, record_table, record_id, record_hash, leaf_hash)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          -1, &insert_leaf, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "INSERT INTO ledger_node (level, node_index, hash) VALUES (?, ?, ?)",
-                          -1, &insert_node, NULL) != SQLITE_OK)
-    return database_error (self, error);
-
-  sqlite3_bind_int64 (insert_leaf, 1, self->frontier.size);
-  sqlite3_bind_int64 (insert_leaf, 2, time);
-  sqlite3_bind_text (insert_leaf, 3, event, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert_leaf, 4, record_table, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert_leaf, 5, record_id);
-  sqlite3_bind_blob (insert_leaf, 6, record_hash, 32, SQLITE_STATIC);
-  sqlite3_bind_blob (insert_leaf, 7, leaf_hash, 32, SQLITE_STATIC);
-  if (sqlite3_step (insert_leaf) != SQLITE_DONE)
-    return database_error (self, error);
-
-  next = self->frontier;
-  self->insert_node = insert_node;
-  idem_merkle_frontier_append (&next, leaf_hash, store_node_cb, &write);
-  self->insert_node = NULL;
-  if (write.failed)
-    {
-      /* The leaf row is written but not its subtrees: the caller must roll
-       * back, and the frontier is reloaded then. */
-      self->stale = TRUE;
-      return database_error (self, error);
-    }
+  if (!append_rows (self, db, time, event, record_table, record_id, record_hash, leaf_hash, &next, error))
+    return FALSE;
 
   if (index != NULL)
     *index = self->frontier.size;
