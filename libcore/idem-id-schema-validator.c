@@ -18,6 +18,7 @@
 #include "idem-id-schema-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_BOXED_TYPE (IdemSchemaViolation, idem_schema_violation,
@@ -480,8 +481,9 @@ check_number (Check             *check,
 
   if (field->kind == IDEM_ID_FIELD_KIND_INTEGER && json_node_get_value_type (node) != G_TYPE_INT64)
     {
+      /* floor(), not a cast to gint64: 1e300 has no integer to cast to. */
       value = json_node_get_double (node);
-      if (value != (double) (gint64) value)
+      if (!isfinite (value) || value != floor (value))
         {
           report (check, IDEM_SCHEMA_VIOLATION_WRONG_TYPE, path, _("Expected a whole number."));
           return;

@@ -543,6 +543,8 @@ test_other_kinds (void)
   assert_violations (schema, "{\"age\":151}", IDEM_ID_VALIDATE_NONE, "out-of-range identity.age\n");
   assert_violations (schema, "{\"age\":-1.0}", IDEM_ID_VALIDATE_NONE, "out-of-range identity.age\n");
   assert_violations (schema, "{\"age\":150.0}", IDEM_ID_VALIDATE_NONE, "");
+  assert_violations (schema, "{\"age\":1e300}", IDEM_ID_VALIDATE_NONE, "out-of-range identity.age\n");
+  assert_violations (schema, "{\"age\":-1e300}", IDEM_ID_VALIDATE_NONE, "out-of-range identity.age\n");
   assert_violations (schema, "{\"consent\":false}", IDEM_ID_VALIDATE_NONE, "required identity.age\n");
   assert_violations (schema, "{\"consent\":false}", IDEM_ID_VALIDATE_PARTIAL, "");
 
