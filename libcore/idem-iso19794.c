@@ -128,73 +128,73 @@ skip (Reader      *reader,
   return TRUE;
 }
 
-IdemImageFormat
-idem_image_format_detect (const guint8 *data,
-                          gsize         size)
+IdemBiometricImageFormat
+idem_biometric_image_format_detect (const guint8 *data,
+                                    gsize         size)
 {
   static const guint8 jp2[] = { 0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A };
   static const guint8 j2k[] = { 0xFF, 0x4F, 0xFF, 0x51 };
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
 
-  g_return_val_if_fail (data != NULL || size == 0, IDEM_IMAGE_FORMAT_UNKNOWN);
+  g_return_val_if_fail (data != NULL || size == 0, IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN);
 
   if (size >= sizeof jp2 && memcmp (data, jp2, sizeof jp2) == 0)
-    return IDEM_IMAGE_FORMAT_JPEG2000;
+    return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000;
   if (size >= sizeof j2k && memcmp (data, j2k, sizeof j2k) == 0)
-    return IDEM_IMAGE_FORMAT_JPEG2000;
+    return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000;
   if (size >= sizeof png && memcmp (data, png, sizeof png) == 0)
-    return IDEM_IMAGE_FORMAT_PNG;
+    return IDEM_BIOMETRIC_IMAGE_FORMAT_PNG;
   if (size >= 2 && data[0] == 0xFF && data[1] == 0xA0)
-    return IDEM_IMAGE_FORMAT_WSQ;
+    return IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ;
   if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-    return IDEM_IMAGE_FORMAT_JPEG;
+    return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG;
 
-  return IDEM_IMAGE_FORMAT_UNKNOWN;
+  return IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN;
 }
 
 const char *
-idem_image_format_to_string (IdemImageFormat format)
+idem_biometric_image_format_to_string (IdemBiometricImageFormat format)
 {
   switch (format)
     {
-    case IDEM_IMAGE_FORMAT_RAW: return "raw";
-    case IDEM_IMAGE_FORMAT_WSQ: return "wsq";
-    case IDEM_IMAGE_FORMAT_JPEG: return "jpeg";
-    case IDEM_IMAGE_FORMAT_JPEG2000: return "jpeg2000";
-    case IDEM_IMAGE_FORMAT_PNG: return "png";
-    case IDEM_IMAGE_FORMAT_UNKNOWN:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_RAW: return "raw";
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ: return "wsq";
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG: return "jpeg";
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000: return "jpeg2000";
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_PNG: return "png";
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN:
     default: return "unknown";
     }
 }
 
 /* Compression codes: Table 9 of 19794-4:2011; 2005 has no lossless
  * JPEG 2000 code, so PNG is 5 there. */
-static IdemImageFormat
+static IdemBiometricImageFormat
 finger_compression_format (guint    code,
                            gboolean edition_2005)
 {
   switch (code)
     {
-    case 0: case 1: return IDEM_IMAGE_FORMAT_RAW;
-    case 2: return IDEM_IMAGE_FORMAT_WSQ;
-    case 3: return IDEM_IMAGE_FORMAT_JPEG;
-    case 4: return IDEM_IMAGE_FORMAT_JPEG2000;
-    case 5: return edition_2005 ? IDEM_IMAGE_FORMAT_PNG : IDEM_IMAGE_FORMAT_JPEG2000;
-    case 6: return edition_2005 ? IDEM_IMAGE_FORMAT_UNKNOWN : IDEM_IMAGE_FORMAT_PNG;
-    default: return IDEM_IMAGE_FORMAT_UNKNOWN;
+    case 0: case 1: return IDEM_BIOMETRIC_IMAGE_FORMAT_RAW;
+    case 2: return IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ;
+    case 3: return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG;
+    case 4: return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000;
+    case 5: return edition_2005 ? IDEM_BIOMETRIC_IMAGE_FORMAT_PNG : IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000;
+    case 6: return edition_2005 ? IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN : IDEM_BIOMETRIC_IMAGE_FORMAT_PNG;
+    default: return IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN;
     }
 }
 
 /* Image data type codes: Table 17 of 19794-5:2011. */
-static IdemImageFormat
+static IdemBiometricImageFormat
 face_data_type_format (guint code)
 {
   switch (code)
     {
-    case 0: return IDEM_IMAGE_FORMAT_JPEG;
-    case 1: case 2: return IDEM_IMAGE_FORMAT_JPEG2000;
-    case 3: return IDEM_IMAGE_FORMAT_PNG;
-    default: return IDEM_IMAGE_FORMAT_UNKNOWN;
+    case 0: return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG;
+    case 1: case 2: return IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000;
+    case 3: return IDEM_BIOMETRIC_IMAGE_FORMAT_PNG;
+    default: return IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN;
     }
 }
 
@@ -236,7 +236,7 @@ take_image (Reader            *reader,
             IdemIso19794Image *image)
 {
   image->image = g_bytes_new_from_bytes (bytes, reader->offset, length);
-  image->detected_format = idem_image_format_detect (reader->data + reader->offset, length);
+  image->detected_format = idem_biometric_image_format_detect (reader->data + reader->offset, length);
   reader->offset += length;
 }
 
@@ -786,39 +786,39 @@ check_image (IdemIso19794Modality      modality,
   if (size > G_MAXUINT32 - 256)
     return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("The image is too large for a record."));
 
-  if (image->format == IDEM_IMAGE_FORMAT_RAW)
+  if (image->format == IDEM_BIOMETRIC_IMAGE_FORMAT_RAW)
     {
       guint depth = image->bit_depth != 0 ? image->bit_depth : 8;
 
       if (modality != IDEM_ISO19794_FINGER)
         return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("A face record cannot hold %s images."),
-                             idem_image_format_to_string (image->format));
+                             idem_biometric_image_format_to_string (image->format));
       if (depth != 8 || size != (gsize) image->width * image->height)
         return cannot_write (error, IDEM_ISO19794_ERROR_BAD_LENGTH,
                              _("The grey image has %lu bytes, not %u × %u."),
                              (gulong) size, image->width, image->height);
     }
-  else if (idem_image_format_detect (data, size) != image->format)
+  else if (idem_biometric_image_format_detect (data, size) != image->format)
     {
       return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE,
                            _("The image bytes are not in the format the record declares (%s)."),
-                           idem_image_format_to_string (image->format));
+                           idem_biometric_image_format_to_string (image->format));
     }
 
   /* JPEG 2000 is written as lossless: what MOSIP asks of registration. */
   switch (image->format)
     {
-    case IDEM_IMAGE_FORMAT_RAW: *code = 0; break;
-    case IDEM_IMAGE_FORMAT_WSQ:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_RAW: *code = 0; break;
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ:
       if (modality != IDEM_ISO19794_FINGER)
         return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("A face record cannot hold %s images."),
-                             idem_image_format_to_string (image->format));
+                             idem_biometric_image_format_to_string (image->format));
       *code = 2;
       break;
-    case IDEM_IMAGE_FORMAT_JPEG: *code = modality == IDEM_ISO19794_FINGER ? 3 : 0; break;
-    case IDEM_IMAGE_FORMAT_JPEG2000: *code = modality == IDEM_ISO19794_FINGER ? 5 : 2; break;
-    case IDEM_IMAGE_FORMAT_PNG: *code = modality == IDEM_ISO19794_FINGER ? 6 : 3; break;
-    case IDEM_IMAGE_FORMAT_UNKNOWN:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG: *code = modality == IDEM_ISO19794_FINGER ? 3 : 0; break;
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000: *code = modality == IDEM_ISO19794_FINGER ? 5 : 2; break;
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_PNG: *code = modality == IDEM_ISO19794_FINGER ? 6 : 3; break;
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN:
     default:
       return cannot_write (error, IDEM_ISO19794_ERROR_BAD_VALUE, _("The image format is unknown."));
     }

@@ -52,23 +52,23 @@ typedef enum
 } IdemIso19794Modality;
 
 /**
- * IdemImageFormat:
- * @IDEM_IMAGE_FORMAT_UNKNOWN: not recognised
- * @IDEM_IMAGE_FORMAT_RAW: uncompressed grey pixels, row by row
- * @IDEM_IMAGE_FORMAT_WSQ: FBI Wavelet Scalar Quantization
- * @IDEM_IMAGE_FORMAT_JPEG: JPEG
- * @IDEM_IMAGE_FORMAT_JPEG2000: JPEG 2000, a JP2 file or a bare codestream
- * @IDEM_IMAGE_FORMAT_PNG: PNG
+ * IdemBiometricImageFormat:
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN: not recognised
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_RAW: uncompressed grey pixels, row by row
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ: FBI Wavelet Scalar Quantization
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG: JPEG
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000: JPEG 2000, a JP2 file or a bare codestream
+ * @IDEM_BIOMETRIC_IMAGE_FORMAT_PNG: PNG
  */
 typedef enum
 {
-  IDEM_IMAGE_FORMAT_UNKNOWN,
-  IDEM_IMAGE_FORMAT_RAW,
-  IDEM_IMAGE_FORMAT_WSQ,
-  IDEM_IMAGE_FORMAT_JPEG,
-  IDEM_IMAGE_FORMAT_JPEG2000,
-  IDEM_IMAGE_FORMAT_PNG,
-} IdemImageFormat;
+  IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN,
+  IDEM_BIOMETRIC_IMAGE_FORMAT_RAW,
+  IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ,
+  IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG,
+  IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000,
+  IDEM_BIOMETRIC_IMAGE_FORMAT_PNG,
+} IdemBiometricImageFormat;
 
 /**
  * IdemIso19794Image:
@@ -92,20 +92,20 @@ typedef enum
  */
 typedef struct
 {
-  guint           finger_position;
-  int             quality;
-  guint           quality_vendor;
-  guint           quality_algorithm;
-  guint           impression_type;
-  guint           width;
-  guint           height;
-  guint           horizontal_ppi;
-  guint           vertical_ppi;
-  guint           bit_depth;
-  guint           compression;
-  IdemImageFormat format;
-  IdemImageFormat detected_format;
-  GBytes         *image;
+  guint                     finger_position;
+  int                       quality;
+  guint                     quality_vendor;
+  guint                     quality_algorithm;
+  guint                     impression_type;
+  guint                     width;
+  guint                     height;
+  guint                     horizontal_ppi;
+  guint                     vertical_ppi;
+  guint                     bit_depth;
+  guint                     compression;
+  IdemBiometricImageFormat  format;
+  IdemBiometricImageFormat  detected_format;
+  GBytes                   *image;
 } IdemIso19794Image;
 
 #define IDEM_TYPE_ISO19794_RECORD (idem_iso19794_record_get_type ())
@@ -130,9 +130,9 @@ GBytes                  *idem_iso19794_write                (IdemIso19794Modalit
                                                              GDateTime               *capture_time,
                                                              GError                 **error);
 
-IdemImageFormat          idem_image_format_detect           (const guint8            *data,
-                                                             gsize                    size);
-const char              *idem_image_format_to_string        (IdemImageFormat          format);
+IdemBiometricImageFormat idem_biometric_image_format_detect    (const guint8             *data,
+                                                                gsize                     size);
+const char              *idem_biometric_image_format_to_string (IdemBiometricImageFormat  format);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdemIso19794Record, idem_iso19794_record_unref)
 

@@ -304,7 +304,7 @@ finger_record (guint position,
   g_autoptr(GBytes) grey = NULL;
   IdemIso19794Image image = { .finger_position = position, .quality = 60 + position,
                               .width = 32, .height = 40, .bit_depth = 8,
-                              .format = IDEM_IMAGE_FORMAT_RAW };
+                              .format = IDEM_BIOMETRIC_IMAGE_FORMAT_RAW };
   GBytes *record;
 
   for (guint i = 0; i < 32 * 40; i++)

@@ -98,11 +98,11 @@ test_mosip_2011_records (void)
     int quality;
     guint width;
     guint height;
-    IdemImageFormat format;
+    IdemBiometricImageFormat format;
   } fingers[] = {
-    { "Auth/Left_Index.iso", 7, 50, 280, 448, IDEM_IMAGE_FORMAT_JPEG2000 },
-    { "Auth/Left_Index_wsq.iso", 7, 50, 280, 448, IDEM_IMAGE_FORMAT_WSQ },
-    { "Registration/Left_Index.iso", 7, 57, 280, 448, IDEM_IMAGE_FORMAT_JPEG2000 },
+    { "Auth/Left_Index.iso", 7, 50, 280, 448, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000 },
+    { "Auth/Left_Index_wsq.iso", 7, 50, 280, 448, IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ },
+    { "Registration/Left_Index.iso", 7, 57, 280, 448, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fingers); i++)
@@ -140,8 +140,8 @@ test_mosip_2011_records (void)
     g_assert_cmpuint (image->height, ==, 320);
     g_assert_cmpint (image->quality, ==, 80);
     g_assert_cmpuint (image->compression, ==, 2);
-    g_assert_cmpint (image->format, ==, IDEM_IMAGE_FORMAT_JPEG2000);
-    g_assert_cmpint (image->detected_format, ==, IDEM_IMAGE_FORMAT_JPEG2000);
+    g_assert_cmpint (image->format, ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000);
+    g_assert_cmpint (image->detected_format, ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000);
     g_assert_cmpuint (g_bytes_get_size (image->image), ==, 67014);
   }
 }
@@ -162,8 +162,8 @@ test_mosip_2005_records (void)
   g_assert_cmpuint (image->width, ==, 252);
   g_assert_cmpuint (image->height, ==, 427);
   g_assert_cmpuint (image->horizontal_ppi, ==, 500);
-  g_assert_cmpint (image->format, ==, IDEM_IMAGE_FORMAT_JPEG2000);
-  g_assert_cmpint (image->detected_format, ==, IDEM_IMAGE_FORMAT_JPEG2000);
+  g_assert_cmpint (image->format, ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000);
+  g_assert_cmpint (image->detected_format, ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000);
   g_clear_pointer (&record, idem_iso19794_record_unref);
 
   /* ISOImage.iso is not a face: an uncompressed 316×354 finger image,
@@ -171,7 +171,7 @@ test_mosip_2005_records (void)
   record = parse_ok (raw);
   image = idem_iso19794_record_get_image (record, 0);
   g_assert_cmpint (idem_iso19794_record_get_modality (record), ==, IDEM_ISO19794_FINGER);
-  g_assert_cmpint (image->format, ==, IDEM_IMAGE_FORMAT_RAW);
+  g_assert_cmpint (image->format, ==, IDEM_BIOMETRIC_IMAGE_FORMAT_RAW);
   g_assert_cmpuint (image->finger_position, ==, 0);
   g_assert_cmpuint (image->width, ==, 316);
   g_assert_cmpuint (image->height, ==, 354);
@@ -223,10 +223,10 @@ walk_samples (const char *directory,
 
           g_test_message ("%s: %s %s %ux%u %u ppi, position %u, quality %d",
                           name, idem_iso19794_record_get_version (record),
-                          idem_image_format_to_string (image->format),
+                          idem_biometric_image_format_to_string (image->format),
                           image->width, image->height, image->horizontal_ppi,
                           image->finger_position, image->quality);
-          if (image->format != IDEM_IMAGE_FORMAT_RAW)
+          if (image->format != IDEM_BIOMETRIC_IMAGE_FORMAT_RAW)
             g_assert_cmpint (image->detected_format, ==, image->format);
           g_assert_cmpuint (image->width, >, 0);
           g_assert_cmpuint (image->height, >, 0);
@@ -294,12 +294,12 @@ test_write_finger (void)
   IdemIso19794Image images[4] = {
     { 0 },
     { .finger_position = 1, .quality = 40, .width = 280, .height = 448, .bit_depth = 8,
-      .format = IDEM_IMAGE_FORMAT_WSQ,
+      .format = IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ,
       .image = idem_iso19794_record_get_image (wsq_source, 0)->image },
     { .finger_position = 10, .quality = -1, .width = 64, .height = 48, .bit_depth = 8,
-      .format = IDEM_IMAGE_FORMAT_RAW },
+      .format = IDEM_BIOMETRIC_IMAGE_FORMAT_RAW },
     { .finger_position = 6, .quality = 0, .width = 4, .height = 3, .bit_depth = 8,
-      .format = IDEM_IMAGE_FORMAT_PNG, .image = png },
+      .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png },
   };
 
   /* The JPEG 2000 one copies everything from MOSIP's record. */
@@ -363,7 +363,7 @@ test_write_face (void)
   g_assert_cmpuint (g_bytes_get_size (written), ==, g_bytes_get_size (sample));
 
   image = (IdemIso19794Image) { .quality = 70, .width = 4, .height = 3,
-                                .format = IDEM_IMAGE_FORMAT_PNG, .image = png };
+                                .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png };
   {
     g_autoptr(GBytes) png_record = write_ok (IDEM_ISO19794_FACE, &image);
     g_autoptr(IdemIso19794Record) png_read = parse_ok (png_record);
@@ -385,20 +385,20 @@ test_write_rejects (void)
     int code;
   } cases[] = {
     /* PNG bytes declared as JPEG 2000 */
-    { IDEM_ISO19794_FINGER, { .width = 4, .height = 3, .quality = -1, .format = IDEM_IMAGE_FORMAT_JPEG2000, .image = png },
+    { IDEM_ISO19794_FINGER, { .width = 4, .height = 3, .quality = -1, .format = IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000, .image = png },
       IDEM_ISO19794_ERROR_BAD_VALUE },
     /* 100 grey bytes are not 11 × 10 pixels */
-    { IDEM_ISO19794_FINGER, { .width = 11, .height = 10, .quality = -1, .format = IDEM_IMAGE_FORMAT_RAW, .image = grey },
+    { IDEM_ISO19794_FINGER, { .width = 11, .height = 10, .quality = -1, .format = IDEM_BIOMETRIC_IMAGE_FORMAT_RAW, .image = grey },
       IDEM_ISO19794_ERROR_BAD_LENGTH },
     /* a face cannot be raw grey or WSQ */
-    { IDEM_ISO19794_FACE, { .width = 10, .height = 10, .quality = -1, .format = IDEM_IMAGE_FORMAT_RAW, .image = grey },
+    { IDEM_ISO19794_FACE, { .width = 10, .height = 10, .quality = -1, .format = IDEM_BIOMETRIC_IMAGE_FORMAT_RAW, .image = grey },
       IDEM_ISO19794_ERROR_BAD_VALUE },
-    { IDEM_ISO19794_FINGER, { .width = 0, .height = 3, .quality = -1, .format = IDEM_IMAGE_FORMAT_PNG, .image = png },
+    { IDEM_ISO19794_FINGER, { .width = 0, .height = 3, .quality = -1, .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png },
       IDEM_ISO19794_ERROR_BAD_VALUE },
-    { IDEM_ISO19794_FINGER, { .width = 4, .height = 3, .quality = 101, .format = IDEM_IMAGE_FORMAT_PNG, .image = png },
+    { IDEM_ISO19794_FINGER, { .width = 4, .height = 3, .quality = 101, .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png },
       IDEM_ISO19794_ERROR_BAD_VALUE },
     { IDEM_ISO19794_FINGER, { .width = 4, .height = 3, .quality = -1, .finger_position = 99,
-                              .format = IDEM_IMAGE_FORMAT_PNG, .image = png },
+                              .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png },
       IDEM_ISO19794_ERROR_BAD_VALUE },
   };
 
@@ -417,9 +417,9 @@ test_damaged (void)
 {
   g_autoptr(GBytes) png = g_bytes_new_static (tiny_png, sizeof tiny_png);
   IdemIso19794Image finger = { .finger_position = 2, .quality = 60, .width = 4, .height = 3,
-                               .format = IDEM_IMAGE_FORMAT_PNG, .image = png };
+                               .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png };
   IdemIso19794Image face = { .quality = 60, .width = 4, .height = 3,
-                             .format = IDEM_IMAGE_FORMAT_PNG, .image = png };
+                             .format = IDEM_BIOMETRIC_IMAGE_FORMAT_PNG, .image = png };
   g_autoptr(GBytes) record = write_ok (IDEM_ISO19794_FINGER, &finger);
   g_autoptr(GBytes) face_record = write_ok (IDEM_ISO19794_FACE, &face);
   gsize size = g_bytes_get_size (record);
@@ -522,12 +522,12 @@ test_detect (void)
   static const guint8 jpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0 };
   static const guint8 jp2_short[] = { 0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50 };
 
-  g_assert_cmpint (idem_image_format_detect (j2k, sizeof j2k), ==, IDEM_IMAGE_FORMAT_JPEG2000);
-  g_assert_cmpint (idem_image_format_detect (wsq, sizeof wsq), ==, IDEM_IMAGE_FORMAT_WSQ);
-  g_assert_cmpint (idem_image_format_detect (jpeg, sizeof jpeg), ==, IDEM_IMAGE_FORMAT_JPEG);
-  g_assert_cmpint (idem_image_format_detect (tiny_png, sizeof tiny_png), ==, IDEM_IMAGE_FORMAT_PNG);
-  g_assert_cmpint (idem_image_format_detect (jp2_short, sizeof jp2_short), ==, IDEM_IMAGE_FORMAT_UNKNOWN);
-  g_assert_cmpint (idem_image_format_detect (NULL, 0), ==, IDEM_IMAGE_FORMAT_UNKNOWN);
+  g_assert_cmpint (idem_biometric_image_format_detect (j2k, sizeof j2k), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000);
+  g_assert_cmpint (idem_biometric_image_format_detect (wsq, sizeof wsq), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ);
+  g_assert_cmpint (idem_biometric_image_format_detect (jpeg, sizeof jpeg), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG);
+  g_assert_cmpint (idem_biometric_image_format_detect (tiny_png, sizeof tiny_png), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_PNG);
+  g_assert_cmpint (idem_biometric_image_format_detect (jp2_short, sizeof jp2_short), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN);
+  g_assert_cmpint (idem_biometric_image_format_detect (NULL, 0), ==, IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN);
 }
 
 int
