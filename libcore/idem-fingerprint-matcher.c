@@ -154,11 +154,15 @@ typedef void (*FillRowTops) (const IdemFingerTemplate *probe,
                              guint                     last_row,
                              RowTops                  *tops);
 
+/* The multiversioning attributes sit on these first declarations too: clang
+ * refuses to make a function multiversioned after its first use. */
+__attribute__((target_clones ("popcnt", "default")))
 static void fill_row_tops_scalar (const IdemFingerTemplate *probe,
                                   const IdemFingerTemplate *candidate,
                                   guint                     first_row,
                                   guint                     last_row,
                                   RowTops                  *tops);
+__attribute__((target ("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
 static void fill_row_tops_avx512 (const IdemFingerTemplate *probe,
                                   const IdemFingerTemplate *candidate,
                                   guint                     first_row,
