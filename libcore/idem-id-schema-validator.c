@@ -166,6 +166,25 @@ report (Check                   *check,
   g_ptr_array_add (check->violations, idem_schema_violation_new (code, path, message));
 }
 
+/* Names a member of @parent: `parent.name`, or `parent["name"]` when the
+ * name is empty or holds characters that would make the path ambiguous. */
+static char *
+member_path (const char *parent,
+             const char *name)
+{
+  g_autofree char *escaped = NULL;
+  gboolean plain = name[0] != '\0';
+
+  for (const char *c = name; *c != '\0' && plain; c++)
+    plain = g_ascii_isalnum (*c) || *c == '_' || *c == '-' || *c == '$';
+
+  if (plain)
+    return parent[0] != '\0' ? g_strdup_printf ("%s.%s", parent, name) : g_strdup (name);
+
+  escaped = g_strescape (name, NULL);
+  return g_strdup_printf ("%s[\"%s\"]", parent, escaped);
+}
+
 static const char *
 json_type_name (JsonNode *node)
 {
@@ -325,9 +344,9 @@ check_simple (Check             *check,
         {
           if (!g_str_equal (l->data, "language") && !g_str_equal (l->data, "value"))
             {
-              g_autofree char *member_path = g_strdup_printf ("%s.%s", element_path, (const char *) l->data);
+              g_autofree char *unknown_path = member_path (element_path, l->data);
 
-              report (check, IDEM_SCHEMA_VIOLATION_UNKNOWN_FIELD, member_path,
+              report (check, IDEM_SCHEMA_VIOLATION_UNKNOWN_FIELD, unknown_path,
                       _("A language-tagged value has only a language and a value."));
             }
         }
@@ -401,21 +420,21 @@ check_reference (Check                   *check,
         known = g_str_equal (members[i].name, l->data);
       if (!known)
         {
-          g_autofree char *member_path = g_strdup_printf ("%s.%s", path, (const char *) l->data);
+          g_autofree char *unknown_path = member_path (path, l->data);
 
-          report (check, code, member_path, _("“%s” is not part of this reference."), (const char *) l->data);
+          report (check, code, unknown_path, _("“%s” is not part of this reference."), (const char *) l->data);
         }
     }
 
   for (guint i = 0; i < n_members; i++)
     {
       JsonNode *member = json_object_get_member (object, members[i].name);
-      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, members[i].name);
+      g_autofree char *known_path = member_path (path, members[i].name);
 
       if (member == NULL)
         {
           if (members[i].required)
-            report (check, code, member_path, _("The reference needs “%s”."), members[i].name);
+            report (check, code, known_path, _("The reference needs “%s”."), members[i].name);
           continue;
         }
 
@@ -425,14 +444,14 @@ check_reference (Check                   *check,
       if (members[i].is_number)
         {
           if (!holds_number (member))
-            report (check, code, member_path, _("Expected a number, found %s."), json_type_name (member));
+            report (check, code, known_path, _("Expected a number, found %s."), json_type_name (member));
           else if (json_node_get_double (member) < 0)
-            report (check, code, member_path, _("The version cannot be negative."));
+            report (check, code, known_path, _("The version cannot be negative."));
         }
       else if (!holds_string (member))
-        report (check, code, member_path, _("Expected a string, found %s."), json_type_name (member));
+        report (check, code, known_path, _("Expected a string, found %s."), json_type_name (member));
       else if (members[i].required && *json_node_get_string (member) == '\0')
-        report (check, code, member_path, _("“%s” cannot be empty."), members[i].name);
+        report (check, code, known_path, _("“%s” cannot be empty."), members[i].name);
     }
 }
 
@@ -602,14 +621,14 @@ check_identity (Check      *check,
       if (g_hash_table_contains (schema->fields_by_id, name) || schema->allows_unknown_fields)
         continue;
 
-      path = g_strdup_printf ("identity.%s", name);
+      path = member_path ("identity", name);
       report (check, IDEM_SCHEMA_VIOLATION_UNKNOWN_FIELD, path, _("The ID schema has no field “%s”."), name);
     }
 
   for (guint i = 0; i < schema->fields->len; i++)
     {
       const IdemIdField *field = g_ptr_array_index (schema->fields, i);
-      g_autofree char *path = g_strdup_printf ("identity.%s", field->id);
+      g_autofree char *path = member_path ("identity", field->id);
       JsonNode *node = json_object_get_member (identity, field->id);
 
       if (node == NULL)
@@ -672,9 +691,14 @@ idem_id_schema_validate (IdemIdSchema        *self,
 
       for (const GList *l = names; l != NULL; l = l->next)
         {
-          if (!g_str_equal (l->data, "identity"))
-            report (&check, IDEM_SCHEMA_VIOLATION_UNKNOWN_FIELD, l->data,
-                    _("Only “identity” may stand at the top level, not “%s”."), (const char *) l->data);
+          g_autofree char *path = NULL;
+
+          if (g_str_equal (l->data, "identity"))
+            continue;
+
+          path = member_path ("", l->data);
+          report (&check, IDEM_SCHEMA_VIOLATION_UNKNOWN_FIELD, path,
+                  _("Only “identity” may stand at the top level, not “%s”."), (const char *) l->data);
         }
     }
 

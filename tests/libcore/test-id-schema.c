@@ -287,6 +287,17 @@ test_sample_identity (void)
                    "pattern identity.fullName[1].value\n"
                    "pattern identity.fullName[2].value\n");
 
+  /* Member names that are empty or hold path characters are quoted, so
+   * every path is non-empty and names one member. */
+  assert_violations (schema, "{\"\":1,\"a.b\":2,\"identity\":{\"\":1,\"x[0]\":2,\"proofOfAddress\":"
+                     "{\"format\":\"pdf\",\"value\":\"p\",\"\\\"\":3}}}",
+                     IDEM_ID_VALIDATE_STRICT_WRAPPER | IDEM_ID_VALIDATE_PARTIAL,
+                     "unknown-field [\"\"]\n"
+                     "unknown-field [\"a.b\"]\n"
+                     "unknown-field identity[\"\"]\n"
+                     "unknown-field identity[\"x[0]\"]\n"
+                     "bad-document identity.proofOfAddress[\"\\\"\"]\n");
+
   /* With names the schema allows, the sample is valid. */
   {
     JsonObject *identity = json_object_get_object_member (id, "identity");
