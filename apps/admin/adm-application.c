@@ -12,93 +12,32 @@
 
 struct _AdmApplication
 {
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  GSimpleAction  *language_action;
+  IdemApplication parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (AdmApplication, adm_application, ADW_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (AdmApplication, adm_application, IDEM_TYPE_APPLICATION)
 
-static void
-language_state_cb (AdmApplication *self)
+static GtkWindow *
+adm_application_create_window (IdemApplication *application)
 {
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    {
-      if (ADM_IS_WINDOW (l->data))
-        adm_window_retranslate (l->data);
-    }
+  return GTK_WINDOW (adm_window_new (ADM_APPLICATION (application)));
 }
 
 static void
-quit_cb (GSimpleAction *action,
-         GVariant      *parameter,
-         gpointer       user_data)
+adm_application_retranslate_window (IdemApplication *application,
+                                    GtkWindow       *window)
 {
-  AdmApplication *self = user_data;
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    gtk_window_close (l->data);
-}
-
-static void
-adm_application_startup (GApplication *application)
-{
-  AdmApplication *self = ADM_APPLICATION (application);
-  static const char * const quit_accels[] = { "<Control>q", NULL };
-  static const char * const close_accels[] = { "<Control>w", NULL };
-  g_autoptr(GSimpleAction) quit_action = NULL;
-
-  G_APPLICATION_CLASS (adm_application_parent_class)->startup (application);
-
-  self->settings = g_settings_new (ADM_APPLICATION_ID);
-
-  self->language_action = idem_language_action_new (self->settings, "language");
-  g_signal_connect_object (self->language_action, "notify::state",
-                           G_CALLBACK (language_state_cb), self, G_CONNECT_SWAPPED);
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->language_action));
-
-  quit_action = g_simple_action_new ("quit", NULL);
-  g_signal_connect (quit_action, "activate", G_CALLBACK (quit_cb), self);
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (quit_action));
-
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
-}
-
-static void
-adm_application_activate (GApplication *application)
-{
-  GtkWindow *window;
-
-  window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  if (window == NULL)
-    window = GTK_WINDOW (adm_window_new (ADM_APPLICATION (application)));
-
-  gtk_window_present (window);
-}
-
-static void
-adm_application_dispose (GObject *object)
-{
-  AdmApplication *self = ADM_APPLICATION (object);
-
-  g_clear_object (&self->language_action);
-  g_clear_object (&self->settings);
-
-  G_OBJECT_CLASS (adm_application_parent_class)->dispose (object);
+  if (ADM_IS_WINDOW (window))
+    adm_window_retranslate (ADM_WINDOW (window));
 }
 
 static void
 adm_application_class_init (AdmApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+  IdemApplicationClass *idem_application_class = IDEM_APPLICATION_CLASS (klass);
 
-  object_class->dispose = adm_application_dispose;
-
-  application_class->startup = adm_application_startup;
-  application_class->activate = adm_application_activate;
+  idem_application_class->create_window = adm_application_create_window;
+  idem_application_class->retranslate_window = adm_application_retranslate_window;
 }
 
 static void

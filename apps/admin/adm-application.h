@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define ADM_TYPE_APPLICATION (adm_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (AdmApplication, adm_application, ADM, APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE (AdmApplication, adm_application, ADM, APPLICATION, IdemApplication)
 
 AdmApplication *adm_application_new (void);
 

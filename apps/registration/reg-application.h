@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define REG_TYPE_APPLICATION (reg_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (RegApplication, reg_application, REG, APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE (RegApplication, reg_application, REG, APPLICATION, IdemApplication)
 
 RegApplication *reg_application_new (void);
 

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define KIOSK_TYPE_APPLICATION (kiosk_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (KioskApplication, kiosk_application, KIOSK, APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE (KioskApplication, kiosk_application, KIOSK, APPLICATION, IdemApplication)
 
 KioskApplication *kiosk_application_new (void);
 

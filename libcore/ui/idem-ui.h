@@ -10,6 +10,7 @@
 #include "idem-hw.h"
 
 #define IDEM_INSIDE
+# include "idem-application.h"
 # include "idem-form.h"
 # include "idem-language-chooser.h"
 # include "idem-server-address.h"
