@@ -51,21 +51,6 @@ adm_window_build_pages (AdmWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), _("Idem Admin"));
 }
 
-static gboolean
-adm_window_close_request (GtkWindow *window)
-{
-  AdmWindow *self = ADM_WINDOW (window);
-  int width;
-  int height;
-
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-
-  return GTK_WINDOW_CLASS (adm_window_parent_class)->close_request (window);
-}
-
 static void
 adm_window_constructed (GObject *object)
 {
@@ -74,8 +59,7 @@ adm_window_constructed (GObject *object)
   G_OBJECT_CLASS (adm_window_parent_class)->constructed (object);
 
   /* Not in init: the construct-time "maximized" property would undo it. */
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  idem_window_remember_geometry (GTK_WINDOW (self), self->settings);
 }
 
 static void
@@ -94,12 +78,10 @@ adm_window_class_init (AdmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = adm_window_constructed;
   object_class->dispose = adm_window_dispose;
 
-  window_class->close_request = adm_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/idem/Admin/adm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AdmWindow, stack);
@@ -113,9 +95,6 @@ adm_window_init (AdmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (ADM_APPLICATION_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
 
   adm_window_build_pages (self);
 }

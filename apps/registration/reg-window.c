@@ -91,21 +91,6 @@ show_login_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "login");
 }
 
-static gboolean
-reg_window_close_request (GtkWindow *window)
-{
-  RegWindow *self = REG_WINDOW (window);
-  int width;
-  int height;
-
-  gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-
-  return GTK_WINDOW_CLASS (reg_window_parent_class)->close_request (window);
-}
-
 static void
 reg_window_constructed (GObject *object)
 {
@@ -114,8 +99,7 @@ reg_window_constructed (GObject *object)
   G_OBJECT_CLASS (reg_window_parent_class)->constructed (object);
 
   /* Not in init: the construct-time "maximized" property would undo it. */
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  idem_window_remember_geometry (GTK_WINDOW (self), self->settings);
 }
 
 static void
@@ -134,12 +118,10 @@ reg_window_class_init (RegWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = reg_window_constructed;
   object_class->dispose = reg_window_dispose;
 
-  window_class->close_request = reg_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/idem/Registration/reg-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RegWindow, stack);
@@ -157,9 +139,6 @@ reg_window_init (RegWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (REG_APPLICATION_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
 
   reg_window_build_pages (self);
 }

@@ -16,4 +16,5 @@
 # include "idem-server-address.h"
 # include "idem-ui-language.h"
 # include "idem-video-frame-texture.h"
+# include "idem-window-geometry.h"
 #undef IDEM_INSIDE
