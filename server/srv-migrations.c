@@ -117,6 +117,140 @@ static const SrvMigration migrations[] = {
     "  PRIMARY KEY (identity_id, auth_type)"
     ") STRICT;"
   },
+  {
+    5, "centres, machines, users and master data",
+    /* What the admin API manages and registration machines download
+     * (srv-admin*.c, srv-sync*.c).  Every row a machine syncs carries the
+     * value of sync_clock when it last changed, so a machine asks for
+     * "everything after version N" and gets a delta; rows are deactivated,
+     * never deleted, so deltas can carry removals.  Names in several
+     * languages are JSON objects keyed by language code ({"eng": …}). */
+    "CREATE TABLE sync_clock ("
+    "  id      INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  version INTEGER NOT NULL"
+    ") STRICT;"
+    "INSERT INTO sync_clock (id, version) VALUES (1, 0);"
+    "CREATE TABLE location ("
+    "  code        TEXT PRIMARY KEY NOT NULL,"
+    "  parent_code TEXT REFERENCES location (code),"
+    "  level       INTEGER NOT NULL,"
+    "  level_name  TEXT NOT NULL,"
+    "  names       TEXT NOT NULL,"
+    "  is_zone     INTEGER NOT NULL DEFAULT 0,"
+    "  active      INTEGER NOT NULL DEFAULT 1,"
+    "  version     INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE centre ("
+    "  id            TEXT PRIMARY KEY NOT NULL,"
+    "  names         TEXT NOT NULL,"
+    "  location_code TEXT NOT NULL REFERENCES location (code),"
+    "  time_zone     TEXT NOT NULL,"
+    "  address       TEXT,"
+    "  latitude      REAL,"
+    "  longitude     REAL,"
+    "  status        TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE', 'DECOMMISSIONED')),"
+    "  version       INTEGER NOT NULL"
+    ") STRICT;"
+    /* ISO weekday 1 (Monday) … 7; a day without a row is closed. */
+    "CREATE TABLE centre_working_hours ("
+    "  centre_id TEXT NOT NULL REFERENCES centre (id),"
+    "  weekday   INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),"
+    "  opens     TEXT NOT NULL,"
+    "  closes    TEXT NOT NULL,"
+    "  PRIMARY KEY (centre_id, weekday)"
+    ") STRICT;"
+    "CREATE TABLE centre_holiday ("
+    "  centre_id TEXT NOT NULL REFERENCES centre (id),"
+    "  date      TEXT NOT NULL,"
+    "  names     TEXT NOT NULL,"
+    "  PRIMARY KEY (centre_id, date)"
+    ") STRICT;"
+    /* public_key: DER SubjectPublicKeyInfo of the machine's Ed25519
+     * signing key; key_fingerprint: hex SHA-256 of that DER. */
+    "CREATE TABLE machine ("
+    "  id              TEXT PRIMARY KEY NOT NULL,"
+    "  name            TEXT NOT NULL,"
+    "  centre_id       TEXT NOT NULL REFERENCES centre (id),"
+    "  public_key      BLOB NOT NULL,"
+    "  key_fingerprint TEXT NOT NULL UNIQUE,"
+    "  status          TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE', 'DECOMMISSIONED')),"
+    "  version         INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE device ("
+    "  id         TEXT PRIMARY KEY NOT NULL,"
+    "  type       TEXT NOT NULL CHECK (type IN ('FINGERPRINT', 'CAMERA', 'IRIS', 'SCANNER', 'PRINTER')),"
+    "  make       TEXT NOT NULL,"
+    "  model      TEXT NOT NULL,"
+    "  serial     TEXT NOT NULL,"
+    "  centre_id  TEXT NOT NULL REFERENCES centre (id),"
+    "  machine_id TEXT REFERENCES machine (id),"
+    "  status     TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE', 'DECOMMISSIONED')),"
+    "  version    INTEGER NOT NULL"
+    ") STRICT;"
+    /* password_hash: a self-describing KDF string (algorithm, parameters,
+     * salt, hash), so parameters can be raised without a migration. */
+    "CREATE TABLE app_user ("
+    "  id            TEXT PRIMARY KEY NOT NULL,"
+    "  name          TEXT NOT NULL,"
+    "  email         TEXT,"
+    "  password_hash TEXT NOT NULL,"
+    "  status        TEXT NOT NULL CHECK (status IN ('ACTIVE', 'INACTIVE')),"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until  INTEGER NOT NULL DEFAULT 0,"
+    "  version       INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE user_role ("
+    "  user_id TEXT NOT NULL REFERENCES app_user (id),"
+    "  role    TEXT NOT NULL CHECK (role IN ('ADMIN', 'SUPERVISOR', 'OPERATOR', 'ADJUDICATOR')),"
+    "  PRIMARY KEY (user_id, role)"
+    ") STRICT;"
+    /* Mappings keep their history: the pipeline checks that the operator
+     * belonged to the centre when the packet was created, not today.
+     * Times are Unix seconds; valid_to NULL means still mapped. */
+    "CREATE TABLE user_centre ("
+    "  user_id    TEXT NOT NULL REFERENCES app_user (id),"
+    "  centre_id  TEXT NOT NULL REFERENCES centre (id),"
+    "  valid_from INTEGER NOT NULL,"
+    "  valid_to   INTEGER,"
+    "  PRIMARY KEY (user_id, valid_from)"
+    ") STRICT;"
+    /* Templates for fingerprint login at the registration client:
+     * IdemMinutiae serialisations, one per finger. */
+    "CREATE TABLE user_biometric ("
+    "  user_id  TEXT NOT NULL REFERENCES app_user (id),"
+    "  finger   TEXT NOT NULL,"
+    "  template BLOB NOT NULL,"
+    "  PRIMARY KEY (user_id, finger)"
+    ") STRICT;"
+    /* Coded lists: gender, documentCategory, documentType, reasonCategory,
+     * rejectionReason, blocklistedWord, individualType, …; attributes holds
+     * what a type needs beyond a name (a document type's category). */
+    "CREATE TABLE master_data ("
+    "  type       TEXT NOT NULL,"
+    "  code       TEXT NOT NULL,"
+    "  names      TEXT NOT NULL,"
+    "  attributes TEXT,"
+    "  active     INTEGER NOT NULL DEFAULT 1,"
+    "  version    INTEGER NOT NULL,"
+    "  PRIMARY KEY (type, code)"
+    ") STRICT;"
+    "CREATE TABLE applicant_valid_document ("
+    "  applicant_type    TEXT NOT NULL,"
+    "  document_category TEXT NOT NULL,"
+    "  document_type     TEXT NOT NULL,"
+    "  active            INTEGER NOT NULL DEFAULT 1,"
+    "  version           INTEGER NOT NULL,"
+    "  PRIMARY KEY (applicant_type, document_category, document_type)"
+    ") STRICT;"
+    /* The ID schema and UI spec are data; each publication is a version. */
+    "CREATE TABLE published_document ("
+    "  kind      TEXT NOT NULL CHECK (kind IN ('id-schema', 'ui-spec')),"
+    "  version   INTEGER NOT NULL,"
+    "  content   TEXT NOT NULL,"
+    "  published TEXT NOT NULL,"
+    "  PRIMARY KEY (kind, version)"
+    ") STRICT;"
+  },
 };
 
 /**
