@@ -32,6 +32,7 @@ struct _SrvServer
   SrvLedger   *ledger;
   SrvDataKeys *data_keys;
   SrvIdrepo   *idrepo;
+  SrvAbis     *abis;
   SrvRouter   *router;
   SoupServer  *soup;
   gint64       start_time;
@@ -215,6 +216,7 @@ srv_server_stop (SrvServer  *self,
   g_clear_object (&self->router);
   g_clear_object (&self->soup);
 
+  g_clear_object (&self->abis);
   g_clear_object (&self->idrepo);
   g_clear_pointer (&self->data_keys, srv_data_keys_free);
 
@@ -300,6 +302,21 @@ srv_server_get_router (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->router;
+}
+
+/**
+ * srv_server_get_abis:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the ABIS the server identifies
+ *   biometrics with: the built-in one, or the external one idem.conf names
+ */
+SrvAbis *
+srv_server_get_abis (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->abis;
 }
 
 SoupServer *

@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "srv-abis.h"
 #include "srv-config.h"
 #include "srv-database.h"
 #include "srv-http.h"
@@ -30,6 +31,7 @@ SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
 SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
 SrvIdrepo   *srv_server_get_idrepo     (SrvServer  *self);
+SrvAbis     *srv_server_get_abis       (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
 SoupServer  *srv_server_get_soup       (SrvServer  *self);
 gint64       srv_server_get_start_time (SrvServer  *self);
