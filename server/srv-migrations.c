@@ -251,6 +251,78 @@ static const SrvMigration migrations[] = {
     "  PRIMARY KEY (kind, version)"
     ") STRICT;"
   },
+  {
+    6, "packet intake and processing",
+    /* Intake and the processing pipeline (srv-intake.c, srv-pipeline.c).
+     * A packet row exists from the moment its machine declares it (state
+     * DECLARED) and is never deleted; state and stage say exactly where
+     * it is, and every stage's outcome is a packet_history row written in
+     * the transaction that moves the packet on.  Times are Unix seconds,
+     * next_attempt too (the backoff of transient failures). */
+    "CREATE TABLE packet ("
+    "  rid                TEXT PRIMARY KEY NOT NULL,"
+    "  machine_id         TEXT NOT NULL,"
+    "  centre_id          TEXT NOT NULL,"
+    "  registration_type  TEXT NOT NULL CHECK (registration_type IN ('NEW', 'UPDATE', 'LOST')),"
+    "  declared_hash      TEXT NOT NULL,"
+    "  declared_size      INTEGER NOT NULL,"
+    "  supervisor_status  TEXT NOT NULL CHECK (supervisor_status IN ('APPROVED', 'REJECTED')),"
+    "  supervisor_comment TEXT,"
+    "  state              TEXT NOT NULL CHECK (state IN ('DECLARED', 'PROCESSING', 'ADJUDICATION',"
+    "                                                    'PROCESSED', 'REJECTED', 'REREGISTER', 'FAILED')),"
+    "  stage              TEXT,"
+    "  reason_code        TEXT,"
+    "  paused             INTEGER NOT NULL DEFAULT 0,"
+    "  attempts           INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt       INTEGER NOT NULL DEFAULT 0,"
+    "  age_group          TEXT,"
+    "  declared_at        INTEGER NOT NULL,"
+    "  received_at        INTEGER,"
+    "  updated_at         INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX packet_runnable ON packet (state, next_attempt) WHERE state = 'PROCESSING';"
+    "CREATE TABLE packet_history ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  rid     TEXT NOT NULL REFERENCES packet (rid),"
+    "  stage   TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  time    INTEGER NOT NULL,"
+    "  detail  TEXT"
+    ") STRICT;"
+    "CREATE INDEX packet_history_rid ON packet_history (rid);"
+    /* Pre-generated UINs.  A UIN is marked ASSIGNED, with its packet, in
+     * the transaction that writes the identity, so one is never issued
+     * twice nor lost to a crash. */
+    "CREATE TABLE uin_pool ("
+    "  uin         TEXT PRIMARY KEY NOT NULL,"
+    "  status      TEXT NOT NULL CHECK (status IN ('AVAILABLE', 'ASSIGNED')),"
+    "  rid         TEXT UNIQUE REFERENCES packet (rid),"
+    "  assigned_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX uin_pool_available ON uin_pool (status) WHERE status = 'AVAILABLE';"
+    /* Suspected duplicates waiting for an adjudicator's decision. */
+    "CREATE TABLE adjudication ("
+    "  rid        TEXT PRIMARY KEY NOT NULL REFERENCES packet (rid),"
+    "  candidates TEXT NOT NULL,"
+    "  status     TEXT NOT NULL CHECK (status IN ('PENDING', 'DUPLICATE', 'NOT_DUPLICATE')),"
+    "  created    INTEGER NOT NULL,"
+    "  decided_by TEXT,"
+    "  decided_at INTEGER"
+    ") STRICT;"
+    /* Notifications written with the state change that causes them and
+     * delivered afterwards; a row moves to SENT once delivered. */
+    "CREATE TABLE outbox ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  rid     TEXT NOT NULL,"
+    "  event   TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  status  TEXT NOT NULL CHECK (status IN ('PENDING', 'SENT')),"
+    "  created INTEGER NOT NULL,"
+    "  sent    INTEGER,"
+    "  UNIQUE (rid, event)"
+    ") STRICT;"
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'PENDING';"
+  },
 };
 
 /**
