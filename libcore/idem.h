@@ -31,6 +31,7 @@
 # include "idem-packet-reader.h"
 # include "idem-packet-writer.h"
 # include "idem-prid.h"
+# include "idem-request-signature.h"
 # include "idem-rid.h"
 # include "idem-ui-spec.h"
 # include "idem-uin.h"

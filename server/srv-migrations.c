@@ -323,6 +323,32 @@ static const SrvMigration migrations[] = {
     ") STRICT;"
     "CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'PENDING';"
   },
+  {
+    7, "machine request nonces and packet keys",
+    /* Nonces of signed machine requests (srv-machine-auth.c), kept with
+     * the request's signed time so a restart does not reopen the replay
+     * window; pruned once that time is out of the window. */
+    "CREATE TABLE machine_request_nonce ("
+    "  machine_id   TEXT NOT NULL,"
+    "  nonce        TEXT NOT NULL,"
+    "  request_time INTEGER NOT NULL,"
+    "  PRIMARY KEY (machine_id, nonce)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX machine_request_nonce_time ON machine_request_nonce (request_time);"
+    /* The RSA packet-encryption key of each centre+machine
+     * (srv-packet-keys.c): the private key sealed with AES-256-GCM under a
+     * key wrapped by the server's encryption key, and its certificate
+     * signed by the server. */
+    "CREATE TABLE packet_key ("
+    "  reference_id TEXT PRIMARY KEY NOT NULL,"
+    "  centre_id    TEXT NOT NULL,"
+    "  machine_id   TEXT NOT NULL,"
+    "  wrapped_key  BLOB NOT NULL,"
+    "  sealed_key   BLOB NOT NULL,"
+    "  certificate  TEXT NOT NULL,"
+    "  created      TEXT NOT NULL"
+    ") STRICT;"
+  },
 };
 
 /**
