@@ -32,6 +32,7 @@ struct _SrvServer
   SrvLedger   *ledger;
   SrvDataKeys *data_keys;
   SrvIdrepo   *idrepo;
+  SrvPacketKeys *packet_keys;
   SrvAbis     *abis;
   SrvRouter   *router;
   SoupServer  *soup;
@@ -159,6 +160,7 @@ srv_server_start (SrvServer  *self,
   if (self->data_keys == NULL)
     goto fail;
   self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
+  self->packet_keys = srv_packet_keys_new (self->database, self->keys->encryption, self->keys->signing);
 
   if (self->config->tls)
     {
@@ -217,6 +219,7 @@ srv_server_stop (SrvServer  *self,
   g_clear_object (&self->soup);
 
   g_clear_object (&self->abis);
+  g_clear_object (&self->packet_keys);
   g_clear_object (&self->idrepo);
   g_clear_pointer (&self->data_keys, srv_data_keys_free);
 
@@ -288,6 +291,21 @@ srv_server_get_idrepo (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->idrepo;
+}
+
+/**
+ * srv_server_get_packet_keys:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the packet-encryption keys of the
+ *   centres' machines
+ */
+SrvPacketKeys *
+srv_server_get_packet_keys (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->packet_keys;
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "srv-idrepo.h"
 #include "srv-keys.h"
 #include "srv-ledger.h"
+#include "srv-packet-keys.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
 SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
 SrvIdrepo   *srv_server_get_idrepo     (SrvServer  *self);
+SrvPacketKeys *srv_server_get_packet_keys (SrvServer *self);
 SrvAbis     *srv_server_get_abis       (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
 SoupServer  *srv_server_get_soup       (SrvServer  *self);
