@@ -1249,6 +1249,38 @@ idem_fingerprint_gallery_contains (IdemFingerprintGallery *self,
 }
 
 /**
+ * idem_fingerprint_gallery_get_fingers:
+ * @self: a gallery
+ * @reference_id: a person's reference ID
+ *
+ * Returns: (transfer container) (element-type IdemFingerTemplate) (nullable):
+ *   the person's enrolled fingers, or %NULL when the gallery holds no such
+ *   person
+ */
+GPtrArray *
+idem_fingerprint_gallery_get_fingers (IdemFingerprintGallery *self,
+                                      const char             *reference_id)
+{
+  const Person *person;
+  GPtrArray *fingers = NULL;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), NULL);
+  g_return_val_if_fail (reference_id != NULL, NULL);
+
+  g_rw_lock_reader_lock (&self->lock);
+  person = g_hash_table_lookup (self->by_reference, reference_id);
+  if (person != NULL)
+    {
+      fingers = g_ptr_array_new_full (person->n_fingers, (GDestroyNotify) idem_finger_template_unref);
+      for (guint i = 0; i < person->n_fingers; i++)
+        g_ptr_array_add (fingers, idem_finger_template_ref (person->fingers[i]));
+    }
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return fingers;
+}
+
+/**
  * idem_fingerprint_gallery_verify:
  * @self: a gallery
  * @reference_id: whom the probe claims to be

@@ -111,6 +111,8 @@ gboolean                idem_fingerprint_gallery_remove         (IdemFingerprint
                                                                  GError                 **error);
 gboolean                idem_fingerprint_gallery_contains       (IdemFingerprintGallery  *self,
                                                                  const char              *reference_id);
+GPtrArray              *idem_fingerprint_gallery_get_fingers    (IdemFingerprintGallery  *self,
+                                                                 const char              *reference_id);
 gboolean                idem_fingerprint_gallery_verify         (IdemFingerprintGallery  *self,
                                                                  const char              *reference_id,
                                                                  IdemFingerTemplate * const *probe,

@@ -313,11 +313,29 @@ quiet_cb (const char *message,
 {
 }
 
+static guint8
+sample_to_byte (const opj_image_comp_t *component,
+                gsize                   i)
+{
+  int shift = (int) component->prec - 8;
+  int value = component->data[i] + (component->sgnd ? 1 << (component->prec - 1) : 0);
+
+  value = shift >= 0 ? value >> shift : value << -shift;
+
+  return (guint8) CLAMP (value, 0, 255);
+}
+
+/* Decodes a JP2 file or a JPEG 2000 codestream to 8-bit grey.  When
+ * @expected_width is not 0 the image must have that size; otherwise its
+ * size is returned in @width and @height.  Colour images (three components
+ * of the same size) become their luma, Rec. 601 weights. */
 static guint8 *
 decode_jpeg2000 (const guint8  *data,
                  gsize          size,
                  guint          expected_width,
                  guint          expected_height,
+                 guint         *width,
+                 guint         *height,
                  GError       **error)
 {
   static const guint8 jp2_signature[] = { 0, 0, 0, 0x0c, 'j', 'P', ' ', ' ' };
@@ -336,7 +354,7 @@ decode_jpeg2000 (const guint8  *data,
   else
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
-                   _("The finger image is neither a JP2 file nor a JPEG 2000 codestream"));
+                   _("The image is neither a JP2 file nor a JPEG 2000 codestream"));
       return NULL;
     }
 
@@ -357,31 +375,49 @@ decode_jpeg2000 (const guint8  *data,
        && opj_decode (codec, stream, image)
        && opj_end_decompress (codec, stream);
 
-  if (!ok || image == NULL || image->numcomps < 1 || image->comps[0].data == NULL)
+  if (!ok || image == NULL || image->numcomps < 1 || image->comps[0].data == NULL
+      || image->comps[0].prec < 1 || image->comps[0].prec > 16)
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
-                   _("The JPEG 2000 finger image cannot be decoded"));
+                   _("The JPEG 2000 image cannot be decoded"));
     }
-  else if (image->comps[0].w != expected_width || image->comps[0].h != expected_height)
+  else if (expected_width != 0
+           && (image->comps[0].w != expected_width || image->comps[0].h != expected_height))
     {
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
                    _("The JPEG 2000 image is %u×%u, the record says %u×%u"),
                    image->comps[0].w, image->comps[0].h, expected_width, expected_height);
     }
+  else if (image->comps[0].w == 0 || image->comps[0].h == 0
+           || image->comps[0].w > 16384 || image->comps[0].h > 16384)
+    {
+      g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
+                   _("A %u×%u image is outside what can be decoded (1–16384 pixels a side)"),
+                   image->comps[0].w, image->comps[0].h);
+    }
   else
     {
-      const opj_image_comp_t *grey = &image->comps[0];
-      int shift = (int) grey->prec - 8;
-      int bias = grey->sgnd ? 1 << (grey->prec - 1) : 0;
+      const opj_image_comp_t *c = image->comps;
+      gsize n_pixels = (gsize) c[0].w * c[0].h;
+      gboolean colour = image->numcomps >= 3;
 
-      pixels = g_new (guint8, (gsize) expected_width * expected_height);
-      for (gsize i = 0; i < (gsize) expected_width * expected_height; i++)
+      for (guint k = 1; colour && k < 3; k++)
+        colour = c[k].data != NULL && c[k].w == c[0].w && c[k].h == c[0].h
+                 && c[k].prec >= 1 && c[k].prec <= 16;
+
+      pixels = g_new (guint8, n_pixels);
+      for (gsize i = 0; i < n_pixels; i++)
         {
-          int value = grey->data[i] + bias;
-
-          value = shift >= 0 ? value >> shift : value << -shift;
-          pixels[i] = (guint8) CLAMP (value, 0, 255);
+          if (colour)
+            pixels[i] = (guint8) ((77 * sample_to_byte (&c[0], i) + 150 * sample_to_byte (&c[1], i)
+                                   + 29 * sample_to_byte (&c[2], i)) >> 8);
+          else
+            pixels[i] = sample_to_byte (&c[0], i);
         }
+      if (width != NULL)
+        *width = c[0].w;
+      if (height != NULL)
+        *height = c[0].h;
     }
 
   if (image != NULL)
@@ -390,6 +426,47 @@ decode_jpeg2000 (const guint8  *data,
   opj_destroy_codec (codec);
 
   return pixels;
+}
+
+/**
+ * idem_image_decode_grey:
+ * @image: an image as a biometric record carries it (a face's JPEG 2000)
+ * @width: (out): its width in pixels
+ * @height: (out): its height in pixels
+ * @error: return location for an error
+ *
+ * Decodes an image to 8-bit grey, the luma of a colour image.  JPEG 2000
+ * (a JP2 file or a codestream) is supported; other formats are refused
+ * with %IDEM_MINUTIAE_ERROR_IMAGE.
+ *
+ * Returns: (transfer full): @width × @height bytes, or %NULL with @error set
+ */
+guint8 *
+idem_image_decode_grey (GBytes  *image,
+                        guint   *width,
+                        guint   *height,
+                        GError **error)
+{
+  const guint8 *data;
+  gsize size;
+  IdemBiometricImageFormat format;
+
+  g_return_val_if_fail (image != NULL, NULL);
+  g_return_val_if_fail (width != NULL, NULL);
+  g_return_val_if_fail (height != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (image, &size);
+  format = idem_biometric_image_format_detect (data, size);
+  if (format != IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000)
+    {
+      g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
+                   _("Images in %s cannot be decoded; JPEG 2000 can"),
+                   idem_biometric_image_format_to_string (format));
+      return NULL;
+    }
+
+  return decode_jpeg2000 (data, size, 0, 0, width, height, error);
 }
 
 static guint
@@ -506,7 +583,8 @@ idem_finger_image_decode_iso (GBytes  *record,
 
     case ISO_COMPRESSION_JPEG2000_LOSSY:
     case ISO_COMPRESSION_JPEG2000_LOSSLESS:
-      image->pixels = decode_jpeg2000 (data + offset, image_length, image->width, image->height, error);
+      image->pixels = decode_jpeg2000 (data + offset, image_length, image->width, image->height,
+                                       NULL, NULL, error);
       if (image->pixels == NULL)
         return NULL;
       break;

@@ -50,6 +50,10 @@ void             idem_minutiae_extract_async      (const IdemFingerImage *image,
                                                    gpointer         user_data);
 IdemMinutiae    *idem_minutiae_extract_finish     (GAsyncResult    *result,
                                                    GError         **error);
+guint8          *idem_image_decode_grey           (GBytes          *image,
+                                                   guint           *width,
+                                                   guint           *height,
+                                                   GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IdemFingerImage, idem_finger_image_free)
 

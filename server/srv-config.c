@@ -95,6 +95,7 @@ srv_config_free (SrvConfig *config)
   g_free (config->passphrase_file);
   g_free (config->signing_key);
   g_free (config->encryption_key);
+  g_free (config->abis_url);
   g_free (config);
 }
 
@@ -353,6 +354,23 @@ srv_config_load (const char  *data_dir,
   g_free (config->encryption_key);
   if (!(config->encryption_key = get_string (keyfile, "keys", "encryption-key", DEFAULT_ENCRYPTION_KEY, error)))
     return NULL;
+
+  /* An external ABIS replaces the built-in one when idem.conf names it. */
+  if (g_key_file_has_key (keyfile, "abis", "url", NULL))
+    {
+      g_autoptr(GUri) uri = NULL;
+
+      if (!(config->abis_url = get_string (keyfile, "abis", "url", NULL, error)))
+        return NULL;
+      uri = g_uri_parse (config->abis_url, G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+                          g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+        {
+          g_set_error (error, SRV_ERROR, SRV_ERROR_CONFIG,
+                       _("idem.conf: [%s] %s must be an http or https URL"), "abis", "url");
+          return NULL;
+        }
+    }
 
   return g_steal_pointer (&config);
 }

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @encryption_key: the keystore name of the server's RSA encryption key
  * @disk_min_free: free bytes under which /health reports the disk DOWN
  * @demo: whether this is a demo data directory
+ * @abis_url: the base URL of an external ABIS serving MOSIP's ABIS API
+ *   (`[abis] url`), or %NULL for the built-in one
  *
  * The settings of one data directory.  Relative paths in idem.conf are
  * resolved against the data directory, so the directory can be moved.
@@ -45,6 +47,7 @@ typedef struct
   char     *encryption_key;
   guint64   disk_min_free;
   gboolean  demo;
+  char     *abis_url;
 } SrvConfig;
 
 SrvConfig *srv_config_new_default (const char  *data_dir);

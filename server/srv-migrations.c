@@ -349,6 +349,27 @@ static const SrvMigration migrations[] = {
     "  created      TEXT NOT NULL"
     ") STRICT;"
   },
+  {
+    8, "built-in ABIS",
+    /* The built-in ABIS's gallery (srv-abis-builtin.c), apart from
+     * demographics: per reference ID, the finger minutiae sealed with
+     * AES-256-GCM, an HMAC of the biometric data blocks (tells a retried
+     * insert from a conflicting one), and the face image sealed, with its
+     * quality figures in clear for filtering. */
+    "CREATE TABLE abis_reference ("
+    "  reference_id        TEXT PRIMARY KEY NOT NULL,"
+    "  digest              BLOB NOT NULL,"
+    "  templates           BLOB NOT NULL,"
+    "  face                BLOB,"
+    "  face_width          INTEGER,"
+    "  face_height         INTEGER,"
+    "  face_sharpness      REAL,"
+    "  face_brightness     REAL,"
+    "  face_clipped_dark   REAL,"
+    "  face_clipped_bright REAL,"
+    "  inserted            TEXT NOT NULL"
+    ") STRICT;"
+  },
 };
 
 /**

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "srv-server.h"
+#include "srv-abis-builtin.h"
 #include "srv-error.h"
 #include "srv-health.h"
 #include "srv-ledger-api.h"
@@ -123,6 +124,15 @@ start_listening (SrvServer  *self,
   return TRUE;
 }
 
+/* The built-in ABIS, loaded from the database, unless idem.conf names an
+ * external one. */
+static SrvAbis *
+create_abis (SrvServer  *self,
+             GError    **error)
+{
+  return SRV_ABIS (srv_abis_builtin_new (self->database, self->data_keys, 0, error));
+}
+
 /**
  * srv_server_start:
  * @self: a server
@@ -160,6 +170,10 @@ srv_server_start (SrvServer  *self,
   if (self->data_keys == NULL)
     goto fail;
   self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
+
+  self->abis = create_abis (self, error);
+  if (self->abis == NULL)
+    goto fail;
   self->packet_keys = srv_packet_keys_new (self->database, self->keys->encryption, self->keys->signing);
 
   if (self->config->tls)
