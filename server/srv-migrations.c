@@ -250,6 +250,18 @@ static const SrvMigration migrations[] = {
     "  published TEXT NOT NULL,"
     "  PRIMARY KEY (kind, version)"
     ") STRICT;"
+    /* Where each audited call came from: a client address or a machine. */
+    "ALTER TABLE audit_event ADD COLUMN origin TEXT;"
+    /* Bearer tokens of logged-in users (srv-admin-auth.c), stored only as
+     * HMAC-SHA256 under a server key: a copy of the database logs no one
+     * in.  Times are Unix seconds. */
+    "CREATE TABLE user_session ("
+    "  token_hmac BLOB PRIMARY KEY NOT NULL,"
+    "  user_id    TEXT NOT NULL REFERENCES app_user (id),"
+    "  created    INTEGER NOT NULL,"
+    "  expires    INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX user_session_expires ON user_session (expires);"
   },
   {
     6, "packet intake and processing",

@@ -33,6 +33,7 @@ struct _SrvServer
   SrvLedger   *ledger;
   SrvDataKeys *data_keys;
   SrvIdrepo   *idrepo;
+  SrvAdminAuth *admin_auth;
   SrvPacketKeys *packet_keys;
   SrvAbis     *abis;
   SrvRouter   *router;
@@ -171,6 +172,10 @@ srv_server_start (SrvServer  *self,
     goto fail;
   self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
 
+  self->admin_auth = srv_admin_auth_new (self->database, self->keys->encryption, error);
+  if (self->admin_auth == NULL)
+    goto fail;
+
   self->abis = create_abis (self, error);
   if (self->abis == NULL)
     goto fail;
@@ -192,6 +197,7 @@ srv_server_start (SrvServer  *self,
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
   srv_ledger_api_add_routes (self->router, self->ledger);
+  srv_admin_auth_add_routes (self->router, self);
   srv_router_attach (self->router, self->soup);
 
   if (!start_listening (self, error))
@@ -235,6 +241,7 @@ srv_server_stop (SrvServer  *self,
   g_clear_object (&self->abis);
   g_clear_object (&self->packet_keys);
   g_clear_object (&self->idrepo);
+  g_clear_object (&self->admin_auth);
   g_clear_pointer (&self->data_keys, srv_data_keys_free);
 
   /* The last leaves get their checkpoint before the database closes. */
@@ -320,6 +327,20 @@ srv_server_get_packet_keys (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->packet_keys;
+}
+
+/**
+ * srv_server_get_admin_auth:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the login and token service
+ */
+SrvAdminAuth *
+srv_server_get_admin_auth (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->admin_auth;
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "srv-abis.h"
+#include "srv-admin-auth.h"
 #include "srv-config.h"
 #include "srv-database.h"
 #include "srv-http.h"
@@ -32,6 +33,7 @@ SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
 SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
 SrvIdrepo   *srv_server_get_idrepo     (SrvServer  *self);
+SrvAdminAuth *srv_server_get_admin_auth (SrvServer *self);
 SrvPacketKeys *srv_server_get_packet_keys (SrvServer *self);
 SrvAbis     *srv_server_get_abis       (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
