@@ -17,6 +17,7 @@
 #include "srv-error.h"
 #include "srv-health.h"
 #include "srv-ledger-api.h"
+#include "srv-sync.h"
 #include "srv-tls.h"
 
 #include "idem.h"
@@ -197,6 +198,7 @@ srv_server_start (SrvServer  *self,
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
   srv_ledger_api_add_routes (self->router, self->ledger);
+  srv_sync_add_routes (self->router, self);
   srv_admin_auth_add_routes (self->router, self);
   srv_router_attach (self->router, self->soup);
 
