@@ -23,6 +23,29 @@
 
 G_BEGIN_DECLS
 
+#define SRV_DEMO_DEDUP_ERROR (srv_demo_dedup_error_quark ())
+
+/**
+ * SrvDemoDedupError:
+ * @SRV_DEMO_DEDUP_ERROR_INVALID_ARGUMENT: the identity has no name to
+ *   index or compare, or an empty reference id
+ * @SRV_DEMO_DEDUP_ERROR_DATABASE: the database failed
+ * @SRV_DEMO_DEDUP_ERROR_TAMPERED: an index entry does not open: altered,
+ *   moved or under another key
+ *
+ * Stable error codes of %SRV_DEMO_DEDUP_ERROR: values are never renumbered.
+ */
+typedef enum
+{
+  SRV_DEMO_DEDUP_ERROR_INVALID_ARGUMENT = 1,
+  SRV_DEMO_DEDUP_ERROR_DATABASE = 2,
+  SRV_DEMO_DEDUP_ERROR_TAMPERED = 3,
+} SrvDemoDedupError;
+
+/* The score from which a candidate is returned when the caller has no
+ * threshold of its own: see srv-demo-dedup.c for what it means. */
+#define SRV_DEMO_DEDUP_THRESHOLD 0.85
+
 /**
  * SrvDemoCandidate:
  * @reference_id: the entry that may be the same person (a RID or a UIN,
@@ -42,6 +65,8 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (SrvDemoDedup, srv_demo_dedup, SRV, DEMO_DEDUP, GObject)
 
+GQuark        srv_demo_dedup_error_quark (void);
+
 SrvDemoDedup *srv_demo_dedup_new         (SrvDatabase   *database,
                                           SrvDataKeys   *keys);
 
@@ -58,6 +83,9 @@ gboolean      srv_demo_dedup_remove      (SrvDemoDedup  *self,
 GPtrArray    *srv_demo_dedup_find        (SrvDemoDedup  *self,
                                           JsonObject    *identity,
                                           double         threshold,
+                                          GError       **error);
+double        srv_demo_dedup_compare     (JsonObject    *a,
+                                          JsonObject    *b,
                                           GError       **error);
 
 void          srv_demo_candidate_free    (SrvDemoCandidate *candidate);

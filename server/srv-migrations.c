@@ -382,6 +382,24 @@ static const SrvMigration migrations[] = {
     "  inserted            TEXT NOT NULL"
     ") STRICT;"
   },
+  {
+    9, "demographic de-duplication index",
+    /* The demographic index (srv-demo-dedup.c): per entry, an HMAC of its
+     * reference id and one sealed record of what scoring needs; blocks
+     * are truncated HMACs of blocking keys (date of birth and phonetic
+     * name keys), never a name or a date in clear. */
+    "CREATE TABLE demo_dedup_entry ("
+    "  id            INTEGER PRIMARY KEY,"
+    "  reference_mac BLOB NOT NULL UNIQUE,"
+    "  sealed        BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE demo_dedup_block ("
+    "  block_mac BLOB NOT NULL,"
+    "  entry_id  INTEGER NOT NULL REFERENCES demo_dedup_entry (id),"
+    "  PRIMARY KEY (block_mac, entry_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX demo_dedup_block_entry ON demo_dedup_block (entry_id);"
+  },
 };
 
 /**

@@ -34,6 +34,7 @@ struct _SrvServer
   SrvLedger   *ledger;
   SrvDataKeys *data_keys;
   SrvIdrepo   *idrepo;
+  SrvDemoDedup *demo_dedup;
   SrvAdminAuth *admin_auth;
   SrvPacketKeys *packet_keys;
   SrvAbis     *abis;
@@ -172,6 +173,7 @@ srv_server_start (SrvServer  *self,
   if (self->data_keys == NULL)
     goto fail;
   self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
+  self->demo_dedup = srv_demo_dedup_new (self->database, self->data_keys);
 
   self->admin_auth = srv_admin_auth_new (self->database, self->keys->encryption, error);
   if (self->admin_auth == NULL)
@@ -242,6 +244,7 @@ srv_server_stop (SrvServer  *self,
 
   g_clear_object (&self->abis);
   g_clear_object (&self->packet_keys);
+  g_clear_object (&self->demo_dedup);
   g_clear_object (&self->idrepo);
   g_clear_object (&self->admin_auth);
   g_clear_pointer (&self->data_keys, srv_data_keys_free);
@@ -314,6 +317,20 @@ srv_server_get_idrepo (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->idrepo;
+}
+
+/**
+ * srv_server_get_demo_dedup:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the demographic de-duplication index
+ */
+SrvDemoDedup *
+srv_server_get_demo_dedup (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->demo_dedup;
 }
 
 /**

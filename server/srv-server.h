@@ -11,6 +11,7 @@
 #include "srv-admin-auth.h"
 #include "srv-config.h"
 #include "srv-database.h"
+#include "srv-demo-dedup.h"
 #include "srv-http.h"
 #include "srv-idrepo.h"
 #include "srv-keys.h"
@@ -33,6 +34,7 @@ SrvDatabase *srv_server_get_database   (SrvServer  *self);
 SrvKeys     *srv_server_get_keys       (SrvServer  *self);
 SrvLedger   *srv_server_get_ledger     (SrvServer  *self);
 SrvIdrepo   *srv_server_get_idrepo     (SrvServer  *self);
+SrvDemoDedup *srv_server_get_demo_dedup (SrvServer *self);
 SrvAdminAuth *srv_server_get_admin_auth (SrvServer *self);
 SrvPacketKeys *srv_server_get_packet_keys (SrvServer *self);
 SrvAbis     *srv_server_get_abis       (SrvServer  *self);
