@@ -12,6 +12,7 @@
 
 #define IDEM_INSIDE
 # include "idem-cbeff.h"
+# include "idem-client.h"
 # include "idem-crypto.h"
 # include "idem-fingerprint-matcher.h"
 # include "idem-id-error.h"
