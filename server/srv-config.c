@@ -96,6 +96,9 @@ srv_config_free (SrvConfig *config)
   g_free (config->signing_key);
   g_free (config->encryption_key);
   g_free (config->abis_url);
+  g_free (config->abis_user);
+  g_free (config->abis_password_file);
+  g_free (config->abis_certificate);
   g_free (config);
 }
 
@@ -370,6 +373,20 @@ srv_config_load (const char  *data_dir,
                        _("idem.conf: [%s] %s must be an http or https URL"), "abis", "url");
           return NULL;
         }
+      /* get_string() and get_path() give NULL without an error for a
+       * missing key that has no default: these two are required. */
+      if (!g_key_file_has_key (keyfile, "abis", "user", NULL) ||
+          !g_key_file_has_key (keyfile, "abis", "password-file", NULL))
+        {
+          g_set_error (error, SRV_ERROR, SRV_ERROR_CONFIG,
+                       _("idem.conf: an external ABIS needs [abis] user and password-file"));
+          return NULL;
+        }
+      if (!(config->abis_user = get_string (keyfile, "abis", "user", NULL, error)) ||
+          !get_path (keyfile, "abis", "password-file", config->data_dir, &config->abis_password_file, error) ||
+          (g_key_file_has_key (keyfile, "abis", "certificate", NULL) &&
+           !get_path (keyfile, "abis", "certificate", config->data_dir, &config->abis_certificate, error)))
+        return NULL;
     }
 
   return g_steal_pointer (&config);

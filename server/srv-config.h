@@ -28,6 +28,10 @@ G_BEGIN_DECLS
  * @demo: whether this is a demo data directory
  * @abis_url: the base URL of an external ABIS serving MOSIP's ABIS API
  *   (`[abis] url`), or %NULL for the built-in one
+ * @abis_user: the user this server logs in as at the external ABIS
+ * @abis_password_file: the file holding that user's password, absolute
+ * @abis_certificate: (nullable): the external ABIS's TLS certificate to
+ *   pin, absolute; %NULL trusts the system's authorities
  *
  * The settings of one data directory.  Relative paths in idem.conf are
  * resolved against the data directory, so the directory can be moved.
@@ -48,6 +52,9 @@ typedef struct
   guint64   disk_min_free;
   gboolean  demo;
   char     *abis_url;
+  char     *abis_user;
+  char     *abis_password_file;
+  char     *abis_certificate;
 } SrvConfig;
 
 SrvConfig *srv_config_new_default (const char  *data_dir);

@@ -13,7 +13,9 @@
 #include "config.h"
 
 #include "srv-server.h"
+#include "srv-abis-api.h"
 #include "srv-abis-builtin.h"
+#include "srv-abis-http.h"
 #include "srv-error.h"
 #include "srv-health.h"
 #include "srv-ledger-api.h"
@@ -133,7 +135,29 @@ static SrvAbis *
 create_abis (SrvServer  *self,
              GError    **error)
 {
-  return SRV_ABIS (srv_abis_builtin_new (self->database, self->data_keys, 0, error));
+  g_autoptr(GTlsCertificate) pinned = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->config->abis_url == NULL)
+    return SRV_ABIS (srv_abis_builtin_new (self->database, self->data_keys, 0, error));
+
+  if (!g_file_get_contents (self->config->abis_password_file, &password, NULL, &local_error))
+    {
+      g_set_error (error, SRV_ERROR, SRV_ERROR_CONFIG, _("The external ABIS password cannot be read: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  g_strchomp (password);
+  if (self->config->abis_certificate != NULL &&
+      !(pinned = g_tls_certificate_new_from_file (self->config->abis_certificate, &local_error)))
+    {
+      g_set_error (error, SRV_ERROR, SRV_ERROR_CONFIG, _("The external ABIS certificate cannot be read: %s"),
+                   local_error->message);
+      return NULL;
+    }
+
+  return SRV_ABIS (srv_abis_http_new (self->config->abis_url, self->config->abis_user, password, pinned, error));
 }
 
 /**
@@ -200,6 +224,7 @@ srv_server_start (SrvServer  *self,
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
   srv_ledger_api_add_routes (self->router, self->ledger);
+  srv_abis_api_add_routes (self->router, self);
   srv_sync_add_routes (self->router, self);
   srv_admin_auth_add_routes (self->router, self);
   srv_router_attach (self->router, self->soup);
