@@ -1,0 +1,873 @@
+/* reg-demographics-step.c — the demographic form, generated from the UI spec
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Every text, dropdown and date field of the UI spec's screens becomes a
+ * row; what a field may hold comes from the ID schema (its validators are
+ * run by libcore's schema validator on the field alone, so the form and the
+ * server apply the same rules), the choices of a dropdown from master data.
+ * Location dropdowns form a hierarchy in UI spec order: choosing a region
+ * fills the provinces with that region's children, and so on.  A text field
+ * of simple type gets one row per language (the primary one and, when the
+ * operator chose it, a second one).  Errors show under their field as the
+ * operator types.
+ */
+
+#define G_LOG_DOMAIN "reg-demographics-step"
+
+#include "config.h"
+
+#include "reg-demographics-step.h"
+
+#include <glib/gi18n.h>
+
+#define N_LANGUAGES 2
+
+typedef struct
+{
+  RegDemographicsStep *self;
+  const IdemUiField   *ui;
+  char                *id;
+  char                *label;
+  gboolean             is_simple;
+  gboolean             is_dropdown;
+  gboolean             is_date;
+  gboolean             required;
+  guint                location_level;
+  GtkWidget           *container;
+  GtkWidget           *entries[N_LANGUAGES];
+  GtkWidget           *age_entry;
+  AdwComboRow         *combo;
+  GPtrArray           *choices;        /* JsonObject rows, index + 1 in the combo */
+  GtkLabel            *error_label;
+  char                *error;
+  gboolean             touched;
+} Field;
+
+struct _RegDemographicsStep
+{
+  AdwBin             parent_instance;
+
+  IdemIdSchema      *schema;
+  IdemUiSpec        *ui_spec;
+  char              *languages[N_LANGUAGES];
+  RegMasterDataFunc  master_data;
+  gpointer           master_data_user_data;
+  GPtrArray         *fields;
+  GPtrArray         *blocklist;
+  gboolean           updating;
+};
+
+G_DEFINE_FINAL_TYPE (RegDemographicsStep, reg_demographics_step, ADW_TYPE_BIN)
+
+static void
+field_free (Field *field)
+{
+  g_free (field->id);
+  g_free (field->label);
+  g_clear_pointer (&field->choices, g_ptr_array_unref);
+  g_free (field->error);
+  g_free (field);
+}
+
+static Field *
+find_field (RegDemographicsStep *self,
+            const char          *id)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (field->id, id))
+        return field;
+    }
+
+  return NULL;
+}
+
+static const char *
+row_string (JsonObject *row,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (row, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  if (json_object_has_member (row, "attributes") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (row, "attributes")))
+    {
+      JsonObject *attributes = json_object_get_object_member (row, "attributes");
+
+      node = json_object_get_member (attributes, member);
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        return json_node_get_string (node);
+    }
+
+  return NULL;
+}
+
+/* A master-data row's name in @language: `names.<language>`, else English,
+ * else its code. */
+static const char *
+row_name (JsonObject *row,
+          const char *language)
+{
+  if (json_object_has_member (row, "names") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (row, "names")))
+    {
+      JsonObject *names = json_object_get_object_member (row, "names");
+
+      if (language != NULL && json_object_has_member (names, language))
+        return json_object_get_string_member (names, language);
+      if (json_object_has_member (names, "eng"))
+        return json_object_get_string_member (names, "eng");
+    }
+  if (row_string (row, "name") != NULL)
+    return row_string (row, "name");
+
+  return row_string (row, "code");
+}
+
+static JsonObject *
+selected_row (Field *field)
+{
+  guint selected;
+
+  if (field->combo == NULL)
+    return NULL;
+  selected = adw_combo_row_get_selected (field->combo);
+  if (selected == GTK_INVALID_LIST_POSITION || selected == 0 || selected > field->choices->len)
+    return NULL;
+
+  return g_ptr_array_index (field->choices, selected - 1);
+}
+
+static char *
+field_text (Field *field,
+            guint  language)
+{
+  if (field->entries[language] == NULL)
+    return NULL;
+
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->entries[language]))));
+}
+
+static gboolean
+field_is_visible (Field *field)
+{
+  return gtk_widget_get_visible (field->container);
+}
+
+static gboolean
+field_is_empty (Field *field)
+{
+  g_autofree char *text = NULL;
+
+  if (field->is_dropdown)
+    return selected_row (field) == NULL;
+
+  text = field_text (field, 0);
+  return text == NULL || *text == '\0';
+}
+
+static const char *
+find_blocklisted (RegDemographicsStep *self,
+                  const char          *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_auto(GStrv) words = g_regex_split_simple ("[^\\p{L}\\p{M}]+", folded, 0, 0);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    for (guint j = 0; j < self->blocklist->len; j++)
+      if (*words[i] != '\0' && g_str_equal (words[i], g_ptr_array_index (self->blocklist, j)))
+        return g_ptr_array_index (self->blocklist, j);
+
+  return NULL;
+}
+
+/* What the schema says about @text as the value of @field, or NULL. */
+static char *
+check_with_schema (RegDemographicsStep *self,
+                   Field               *field,
+                   const char          *language,
+                   const char          *text)
+{
+  g_autoptr(JsonObject) identity = json_object_new ();
+  g_autoptr(GPtrArray) violations = NULL;
+
+  if (field->is_simple)
+    {
+      JsonArray *values = json_array_new ();
+      JsonObject *value = json_object_new ();
+
+      json_object_set_string_member (value, "language", language);
+      json_object_set_string_member (value, "value", text);
+      json_array_add_object_element (values, value);
+      json_object_set_array_member (identity, field->id, values);
+    }
+  else
+    {
+      json_object_set_string_member (identity, field->id, text);
+    }
+
+  violations = idem_id_schema_validate (self->schema, identity, IDEM_ID_VALIDATE_PARTIAL);
+  for (guint i = 0; violations != NULL && i < violations->len; i++)
+    {
+      IdemSchemaViolation *violation = g_ptr_array_index (violations, i);
+
+      /* A language the schema does not list is not the operator's fault. */
+      if (violation->code == IDEM_SCHEMA_VIOLATION_UNKNOWN_LANGUAGE)
+        continue;
+      if (violation->code == IDEM_SCHEMA_VIOLATION_PATTERN)
+        return g_strdup_printf (_("“%s” is not a valid %s."), text, field->label);
+      return g_strdup (violation->message);
+    }
+
+  return NULL;
+}
+
+static char *
+check_field (RegDemographicsStep *self,
+             Field               *field)
+{
+  if (!field_is_visible (field))
+    return NULL;
+
+  if (field_is_empty (field))
+    return field->required ? g_strdup_printf (_("Enter the %s."), field->label) : NULL;
+
+  if (field->is_dropdown)
+    return NULL;
+
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    {
+      g_autofree char *text = field_text (field, i);
+      const char *word;
+      char *message;
+
+      if (text == NULL || *text == '\0')
+        continue;
+      word = find_blocklisted (self, text);
+      if (word != NULL)
+        return g_strdup_printf (_("“%s” may not be used in the %s."), word, field->label);
+      message = check_with_schema (self, field, self->languages[i], text);
+      if (message != NULL)
+        return message;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+field_main_widget (Field *field)
+{
+  return field->combo != NULL ? GTK_WIDGET (field->combo) : field->entries[0];
+}
+
+static void
+show_field_error (Field *field)
+{
+  RegDemographicsStep *self = field->self;
+
+  g_free (field->error);
+  field->error = check_field (self, field);
+  if (field->error != NULL)
+    idem_form_show_error (field_main_widget (field), field->error_label, field->error);
+  else
+    idem_form_clear_error (field_main_widget (field), field->error_label);
+}
+
+/* The age in whole years of a yyyy/MM/dd date, or -1. */
+static int
+age_of (const char *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int year;
+  int month;
+  int day;
+  int age;
+
+  if (date == NULL || sscanf (date, "%4d/%2d/%2d", &year, &month, &day) != 3 || !g_date_valid_dmy (day, month, year))
+    return -1;
+  age = g_date_time_get_year (now) - year;
+  if (g_date_time_get_month (now) < month || (g_date_time_get_month (now) == month && g_date_time_get_day_of_month (now) < day))
+    age--;
+
+  return age;
+}
+
+static void
+update_visibility (RegDemographicsStep *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      const char *condition_field;
+      const char *operator_name;
+      const char *value;
+      gboolean visible = TRUE;
+
+      if (idem_ui_field_get_visible_condition (field->ui, &condition_field, &operator_name, &value))
+        {
+          Field *other = find_field (self, condition_field);
+          g_autofree char *text = other != NULL ? field_text (other, 0) : NULL;
+          int age = age_of (text);
+
+          if (g_str_equal (operator_name, "ageBelow"))
+            visible = age >= 0 && age < atoi (value);
+          else if (g_str_equal (operator_name, "ageAtLeast"))
+            visible = age >= atoi (value);
+        }
+      gtk_widget_set_visible (field->container, visible);
+    }
+}
+
+static void
+fill_choices (RegDemographicsStep *self,
+              Field               *field)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(JsonArray) rows = NULL;
+  const char *type = field->location_level > 0 ? "location" : idem_ui_field_get_sub_type (field->ui);
+  const char *parent_code = NULL;
+
+  g_ptr_array_set_size (field->choices, 0);
+  gtk_string_list_append (list, _("Choose…"));
+
+  if (field->location_level > 1)
+    {
+      for (guint i = 0; i < self->fields->len; i++)
+        {
+          Field *other = g_ptr_array_index (self->fields, i);
+
+          if (other->location_level == field->location_level - 1)
+            {
+              JsonObject *parent = selected_row (other);
+
+              parent_code = parent != NULL ? row_string (parent, "code") : NULL;
+            }
+        }
+    }
+
+  if (self->master_data != NULL && type != NULL && (field->location_level <= 1 || parent_code != NULL))
+    rows = self->master_data (type, self->master_data_user_data);
+
+  for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
+    {
+      JsonNode *node = json_array_get_element (rows, i);
+      JsonObject *row;
+      const char *parent;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      row = json_node_get_object (node);
+      if (row_string (row, "code") == NULL)
+        continue;
+      parent = row_string (row, "parentCode");
+      if (field->location_level == 1 && parent != NULL && *parent != '\0')
+        continue;
+      if (field->location_level > 1 && g_strcmp0 (parent, parent_code) != 0)
+        continue;
+      g_ptr_array_add (field->choices, json_object_ref (row));
+      gtk_string_list_append (list, row_name (row, self->languages[0]));
+    }
+
+  self->updating = TRUE;
+  adw_combo_row_set_model (field->combo, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (field->combo, 0);
+  self->updating = FALSE;
+}
+
+static void
+refill_children (RegDemographicsStep *self,
+                 Field               *parent)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (parent->location_level > 0 && field->location_level > parent->location_level)
+        fill_choices (self, field);
+    }
+}
+
+static void
+entry_changed_cb (GtkEditable *editable,
+                  Field       *field)
+{
+  RegDemographicsStep *self = field->self;
+
+  if (self->updating)
+    return;
+
+  field->touched = TRUE;
+  if (field->is_date)
+    update_visibility (self);
+  show_field_error (field);
+}
+
+static void
+age_changed_cb (GtkEditable *editable,
+                Field       *field)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  const char *text = gtk_editable_get_text (editable);
+  g_autofree char *date = NULL;
+  char *end = NULL;
+  guint64 age;
+
+  if (*text == '\0')
+    return;
+  age = g_ascii_strtoull (text, &end, 10);
+  if (*end != '\0' || age > 150)
+    {
+      idem_form_show_error (field->age_entry, field->error_label, _("Enter the age in whole years."));
+      return;
+    }
+  /* An age alone gives the first of January of the year of birth, as MOSIP does. */
+  date = g_strdup_printf ("%04d/01/01", g_date_time_get_year (now) - (int) age);
+  gtk_editable_set_text (GTK_EDITABLE (field->entries[0]), date);
+}
+
+static void
+combo_selected_cb (AdwComboRow *combo,
+                   GParamSpec  *pspec,
+                   Field       *field)
+{
+  RegDemographicsStep *self = field->self;
+
+  if (self->updating)
+    return;
+
+  field->touched = TRUE;
+  refill_children (self, field);
+  show_field_error (field);
+}
+
+static GtkWidget *
+new_entry_row (const char *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  return row;
+}
+
+static const char *
+language_name (const char *code)
+{
+  if (g_str_equal (code, "eng"))
+    return _("English");
+  if (g_str_equal (code, "fra"))
+    return _("French");
+  if (g_str_equal (code, "ara"))
+    return _("Arabic");
+
+  return code;
+}
+
+static void
+add_field (RegDemographicsStep *self,
+           GtkBox              *page,
+           const IdemUiField   *ui,
+           guint               *n_locations)
+{
+  const char *control = idem_ui_field_get_control_type (ui);
+  const IdemIdField *id_field = idem_id_schema_lookup_field (self->schema, idem_ui_field_get_id (ui));
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *error_label = gtk_label_new (NULL);
+  Field *field;
+
+  if (id_field == NULL || control == NULL)
+    return;
+  if (!g_str_equal (control, "textbox") && !g_str_equal (control, "dropdown") && !g_str_equal (control, "ageDate"))
+    return;
+
+  field = g_new0 (Field, 1);
+  field->self = self;
+  field->ui = ui;
+  field->id = g_strdup (idem_ui_field_get_id (ui));
+  field->label = g_strdup (idem_ui_field_has_label (ui, self->languages[0])
+                           ? idem_ui_field_get_label (ui, self->languages[0])
+                           : idem_ui_field_get_label (ui, "eng"));
+  field->is_simple = idem_id_field_get_kind (id_field) == IDEM_ID_FIELD_KIND_SIMPLE;
+  field->is_dropdown = g_str_equal (control, "dropdown");
+  field->is_date = g_str_equal (control, "ageDate");
+  field->required = idem_ui_field_is_required (ui);
+  field->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (field->is_dropdown && g_strcmp0 (idem_ui_field_get_sub_type (ui), "location") == 0)
+    field->location_level = ++*n_locations;
+
+  field->container = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_box_append (GTK_BOX (field->container), list);
+
+  if (field->is_dropdown)
+    {
+      field->combo = ADW_COMBO_ROW (adw_combo_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->combo), field->label);
+      gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (field->combo));
+      g_signal_connect (field->combo, "notify::selected", G_CALLBACK (combo_selected_cb), field);
+    }
+  else
+    {
+      guint n_entries = field->is_simple && self->languages[1] != NULL ? 2 : 1;
+
+      for (guint i = 0; i < n_entries; i++)
+        {
+          g_autofree char *title = n_entries > 1
+                                   ? g_strdup_printf ("%s (%s)", field->label, language_name (self->languages[i]))
+                                   : g_strdup (field->label);
+
+          field->entries[i] = new_entry_row (title);
+          gtk_list_box_append (GTK_LIST_BOX (list), field->entries[i]);
+          g_signal_connect (field->entries[i], "changed", G_CALLBACK (entry_changed_cb), field);
+        }
+      if (field->is_date)
+        {
+          gtk_widget_set_tooltip_text (field->entries[0], _("Year/month/day, like 1990/07/25"));
+          field->age_entry = new_entry_row (_("Or age in years"));
+          gtk_list_box_append (GTK_LIST_BOX (list), field->age_entry);
+          g_signal_connect (field->age_entry, "changed", G_CALLBACK (age_changed_cb), field);
+        }
+    }
+
+  field->error_label = GTK_LABEL (error_label);
+  gtk_label_set_xalign (field->error_label, 0);
+  gtk_label_set_wrap (field->error_label, TRUE);
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_widget_set_visible (error_label, FALSE);
+  gtk_box_append (GTK_BOX (field->container), error_label);
+
+  gtk_box_append (page, field->container);
+  g_ptr_array_add (self->fields, field);
+}
+
+static void
+reg_demographics_step_finalize (GObject *object)
+{
+  RegDemographicsStep *self = REG_DEMOGRAPHICS_STEP (object);
+
+  g_clear_object (&self->schema);
+  g_clear_object (&self->ui_spec);
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    g_free (self->languages[i]);
+  g_ptr_array_unref (self->fields);
+  g_ptr_array_unref (self->blocklist);
+
+  G_OBJECT_CLASS (reg_demographics_step_parent_class)->finalize (object);
+}
+
+static void
+reg_demographics_step_class_init (RegDemographicsStepClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = reg_demographics_step_finalize;
+}
+
+static void
+reg_demographics_step_init (RegDemographicsStep *self)
+{
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  self->blocklist = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * reg_demographics_step_new:
+ * @schema: the ID schema
+ * @ui_spec: the UI spec whose text, dropdown and date fields make the form
+ * @primary_language: a three-letter code, like `eng`
+ * @secondary_language: (nullable): a second language to enter names and
+ *   addresses in
+ * @master_data: (nullable): gives the rows of a master-data type
+ * @user_data: data for @master_data
+ *
+ * Returns: (transfer floating): the form
+ */
+GtkWidget *
+reg_demographics_step_new (IdemIdSchema      *schema,
+                           IdemUiSpec        *ui_spec,
+                           const char        *primary_language,
+                           const char        *secondary_language,
+                           RegMasterDataFunc  master_data,
+                           gpointer           user_data)
+{
+  RegDemographicsStep *self;
+  GtkWidget *scrolled;
+  GtkWidget *clamp;
+  GtkWidget *page;
+  g_autoptr(JsonArray) words = NULL;
+  guint n_locations = 0;
+
+  g_return_val_if_fail (IDEM_IS_ID_SCHEMA (schema), NULL);
+  g_return_val_if_fail (IDEM_IS_UI_SPEC (ui_spec), NULL);
+  g_return_val_if_fail (primary_language != NULL, NULL);
+
+  self = g_object_new (REG_TYPE_DEMOGRAPHICS_STEP, NULL);
+  self->schema = g_object_ref (schema);
+  self->ui_spec = g_object_ref (ui_spec);
+  self->languages[0] = g_strdup (primary_language);
+  if (g_strcmp0 (secondary_language, primary_language) != 0)
+    self->languages[1] = g_strdup (secondary_language);
+  self->master_data = master_data;
+  self->master_data_user_data = user_data;
+
+  if (master_data != NULL)
+    words = master_data ("blocklistedWord", user_data);
+  for (guint i = 0; words != NULL && i < json_array_get_length (words); i++)
+    {
+      JsonNode *node = json_array_get_element (words, i);
+      const char *word = JSON_NODE_HOLDS_OBJECT (node) ? row_string (json_node_get_object (node), "code") : NULL;
+
+      if (word != NULL)
+        g_ptr_array_add (self->blocklist, g_utf8_casefold (word, -1));
+    }
+
+  page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (page, 18);
+  gtk_widget_set_margin_bottom (page, 18);
+  gtk_widget_set_margin_start (page, 12);
+  gtk_widget_set_margin_end (page, 12);
+  for (guint s = 0; s < idem_ui_spec_get_n_screens (ui_spec); s++)
+    {
+      const IdemUiScreen *screen = idem_ui_spec_get_screen (ui_spec, s);
+
+      for (guint f = 0; f < idem_ui_screen_get_n_fields (screen); f++)
+        add_field (self, GTK_BOX (page), idem_ui_screen_get_field (screen, f), &n_locations);
+    }
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->is_dropdown)
+        fill_choices (self, field);
+    }
+  update_visibility (self);
+
+  clamp = adw_clamp_new ();
+  adw_clamp_set_child (ADW_CLAMP (clamp), page);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  adw_bin_set_child (ADW_BIN (self), scrolled);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * reg_demographics_step_set_value:
+ * @self: the form
+ * @field: a field id
+ * @language: (nullable): for a text field of simple type, the language of
+ *   @value; %NULL for the primary one
+ * @value: the text as typed, or for a dropdown the chosen row's code
+ *
+ * Fills a field as the operator would.
+ *
+ * Returns: %FALSE when the form has no such field, language or choice
+ */
+gboolean
+reg_demographics_step_set_value (RegDemographicsStep *self,
+                                 const char          *field_id,
+                                 const char          *language,
+                                 const char          *value)
+{
+  Field *field;
+
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), FALSE);
+  g_return_val_if_fail (field_id != NULL && value != NULL, FALSE);
+
+  field = find_field (self, field_id);
+  if (field == NULL)
+    return FALSE;
+
+  if (field->is_dropdown)
+    {
+      for (guint i = 0; i < field->choices->len; i++)
+        if (g_strcmp0 (row_string (g_ptr_array_index (field->choices, i), "code"), value) == 0)
+          {
+            adw_combo_row_set_selected (field->combo, i + 1);
+            return TRUE;
+          }
+      return FALSE;
+    }
+
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    if (field->entries[i] != NULL && (language == NULL ? i == 0 : g_strcmp0 (language, self->languages[i]) == 0))
+      {
+        gtk_editable_set_text (GTK_EDITABLE (field->entries[i]), value);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * reg_demographics_step_get_error:
+ * @self: the form
+ * @field: a field id
+ *
+ * Returns: (nullable): the error shown under @field, or %NULL
+ */
+const char *
+reg_demographics_step_get_error (RegDemographicsStep *self,
+                                 const char          *field_id)
+{
+  Field *field;
+
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), NULL);
+  g_return_val_if_fail (field_id != NULL, NULL);
+
+  field = find_field (self, field_id);
+
+  return field != NULL ? field->error : NULL;
+}
+
+/**
+ * reg_demographics_step_validate:
+ * @self: the form
+ *
+ * Checks every shown field, shows each error under its field and moves the
+ * focus to the first.
+ *
+ * Returns: %TRUE when the form can be saved
+ */
+gboolean
+reg_demographics_step_validate (RegDemographicsStep *self)
+{
+  Field *first_invalid = NULL;
+
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), FALSE);
+
+  update_visibility (self);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      show_field_error (field);
+      if (field->error != NULL && first_invalid == NULL)
+        first_invalid = field;
+    }
+
+  if (first_invalid != NULL)
+    gtk_widget_grab_focus (field_main_widget (first_invalid));
+
+  return first_invalid == NULL;
+}
+
+/**
+ * reg_demographics_step_get_age:
+ * @self: the form
+ *
+ * Returns: the resident's age in years from the date of birth, or -1
+ */
+int
+reg_demographics_step_get_age (RegDemographicsStep *self)
+{
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), -1);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->is_date)
+        {
+          g_autofree char *text = field_text (field, 0);
+
+          return age_of (text);
+        }
+    }
+
+  return -1;
+}
+
+/**
+ * reg_demographics_step_collect:
+ * @self: a validated form
+ * @builder: the packet to fill
+ *
+ * Hands the shown, filled fields to @builder: texts per language, a
+ * dropdown's choice as its name in each language, other fields as strings.
+ */
+void
+reg_demographics_step_collect (RegDemographicsStep *self,
+                               RegPacketBuilder    *builder)
+{
+  g_return_if_fail (REG_IS_DEMOGRAPHICS_STEP (self));
+  g_return_if_fail (REG_IS_PACKET_BUILDER (builder));
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (!field_is_visible (field) || field_is_empty (field))
+        continue;
+
+      if (field->is_dropdown)
+        {
+          JsonObject *row = selected_row (field);
+
+          for (guint l = 0; l < N_LANGUAGES; l++)
+            if (self->languages[l] != NULL)
+              {
+                if (field->is_simple)
+                  reg_packet_builder_set_text (builder, field->id, self->languages[l], row_name (row, self->languages[l]));
+                else if (l == 0)
+                  reg_packet_builder_set_string (builder, field->id, row_string (row, "code"));
+              }
+          continue;
+        }
+
+      for (guint l = 0; l < N_LANGUAGES; l++)
+        {
+          g_autofree char *text = field_text (field, l);
+
+          if (text == NULL || *text == '\0')
+            continue;
+          if (field->is_simple)
+            reg_packet_builder_set_text (builder, field->id, self->languages[l], text);
+          else
+            reg_packet_builder_set_string (builder, field->id, text);
+        }
+    }
+}
+
+/**
+ * reg_demographics_step_get_summary:
+ * @self: the form
+ *
+ * Returns: (transfer full) (element-type utf8): label, value, label, value…
+ *   of the filled fields, for the preview and the receipt
+ */
+GPtrArray *
+reg_demographics_step_get_summary (RegDemographicsStep *self)
+{
+  GPtrArray *summary = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), summary);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      g_autofree char *text = NULL;
+
+      if (!field_is_visible (field) || field_is_empty (field))
+        continue;
+
+      if (field->is_dropdown)
+        text = g_strdup (row_name (selected_row (field), self->languages[0]));
+      else
+        {
+          g_autofree char *primary = field_text (field, 0);
+          g_autofree char *secondary = field_text (field, 1);
+
+          text = secondary != NULL && *secondary != '\0' ? g_strdup_printf ("%s / %s", primary, secondary)
+                                                          : g_steal_pointer (&primary);
+        }
+      g_ptr_array_add (summary, g_strdup (field->label));
+      g_ptr_array_add (summary, g_steal_pointer (&text));
+    }
+
+  return summary;
+}

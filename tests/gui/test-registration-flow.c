@@ -1,0 +1,676 @@
+/* test-registration-flow.c — a whole new registration, driven through the
+ * flow's widget actions
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Consent, the form generated from the default ID schema and UI spec (with
+ * a validation error and a blocklisted word first), a face photo from
+ * GStreamer's videotestsrc, ten fingers from libfprint's virtual image
+ * device fed with synthetic fingers (the operator's own finger refused,
+ * one finger marked missing with an exception photo), the preview with a
+ * wrong password and then the right one, and the seal.  The sealed packet
+ * must open with libcore's reader and the private key of the certificate
+ * this test made, and hold what was entered; the receipt's QR code is read
+ * back with pdftoppm and zbarimg.  Every step is saved as a screenshot.
+ *
+ * Figures reported: sealing time after Save, the worst lateness of a
+ * high-priority main-loop probe during captures and sealing, peak RSS.
+ */
+
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "hw-test-util.h"
+#include "idem-minutiae-extract.h"
+#include "reg-consent-step.h"
+#include "reg-demographics-step.h"
+#include "reg-face-step.h"
+#include "reg-fingers-step.h"
+#include "reg-flow.h"
+#include "synthetic-finger.h"
+
+#include <glib/gstdio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#define CENTRE          "10001"
+#define MACHINE         "10077"
+#define PASSWORD        "correct horse battery"
+#define OPERATOR_SEED   777
+#define MISSING_FINGER  4
+#define FACE_SOURCE     "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
+#define NO_FACE_SOURCE  "videotestsrc is-live=true pattern=smpte"
+#define WAIT_SECONDS    30
+
+static char *socket_path;
+static IdemIdSchema *schema;
+static IdemUiSpec *ui_spec;
+static EVP_PKEY *machine_key;
+static EVP_PKEY *packet_key;
+static X509 *certificate;
+static JsonObject *master_data;
+
+/* The main-loop latency probe: a high-priority timeout that records how
+ * late it runs. */
+static gint64 probe_expected;
+static gint64 probe_worst;
+static guint probe_source;
+
+#define PROBE_INTERVAL_MS 10
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  probe_worst = MAX (probe_worst, now - probe_expected);
+  probe_expected = now + PROBE_INTERVAL_MS * 1000;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+probe_start (void)
+{
+  probe_worst = 0;
+  probe_expected = g_get_monotonic_time () + PROBE_INTERVAL_MS * 1000;
+  probe_source = g_timeout_add_full (G_PRIORITY_HIGH, PROBE_INTERVAL_MS, probe_cb, NULL, NULL);
+}
+
+static gint64
+probe_stop (void)
+{
+  g_clear_handle_id (&probe_source, g_source_remove);
+
+  return probe_worst;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static X509 *
+make_certificate (EVP_PKEY *key)
+{
+  X509 *cert = X509_new ();
+  X509_NAME *name;
+
+  ASN1_INTEGER_set (X509_get_serialNumber (cert), 7);
+  X509_gmtime_adj (X509_getm_notBefore (cert), 0);
+  X509_gmtime_adj (X509_getm_notAfter (cert), 3600);
+  g_assert_cmpint (X509_set_pubkey (cert, key), ==, 1);
+  name = X509_get_subject_name (cert);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const guchar *) CENTRE "_" MACHINE, -1, -1, 0);
+  X509_set_issuer_name (cert, name);
+  g_assert_cmpint (X509_sign (cert, key, EVP_sha256 ()), >, 0);
+
+  return cert;
+}
+
+static JsonObject *
+row (const char *code,
+     const char *english,
+     const char *arabic,
+     const char *parent)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *names = json_object_new ();
+
+  json_object_set_string_member (names, "eng", english);
+  json_object_set_string_member (names, "ara", arabic);
+  json_object_set_string_member (object, "code", code);
+  json_object_set_object_member (object, "names", names);
+  if (parent != NULL)
+    json_object_set_string_member (object, "parentCode", parent);
+
+  return object;
+}
+
+static void
+add_rows (const char  *type,
+          JsonObject **rows,
+          guint        n_rows)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < n_rows; i++)
+    json_array_add_object_element (array, rows[i]);
+  json_object_set_array_member (master_data, type, array);
+}
+
+static void
+make_master_data (void)
+{
+  JsonObject *genders[] = { row ("FLE", "Female", "أنثى", NULL), row ("MLE", "Male", "ذكر", NULL) };
+  JsonObject *statuses[] = { row ("NFR", "Citizen", "مواطن", NULL), row ("FR", "Foreigner", "أجنبي", NULL) };
+  JsonObject *locations[] = {
+    row ("RSK", "Rabat Sale Kenitra", "الرباط سلا القنيطرة", NULL),
+    row ("MAR", "Marrakech Safi", "مراكش آسفي", NULL),
+    row ("KNT", "Kenitra", "القنيطرة", "RSK"),
+    row ("SAF", "Safi", "آسفي", "MAR"),
+    row ("KNTC", "Kenitra City", "مدينة القنيطرة", "KNT"),
+    row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
+  };
+  JsonObject *words[] = { row ("damn", "damn", "damn", NULL) };
+
+  master_data = json_object_new ();
+  add_rows ("gender", genders, G_N_ELEMENTS (genders));
+  add_rows ("residenceStatus", statuses, G_N_ELEMENTS (statuses));
+  add_rows ("location", locations, G_N_ELEMENTS (locations));
+  add_rows ("blocklistedWord", words, G_N_ELEMENTS (words));
+}
+
+static JsonArray *
+master_data_cb (const char *type,
+                gpointer    user_data)
+{
+  if (!json_object_has_member (master_data, type))
+    return json_array_new ();
+
+  return json_array_ref (json_object_get_array_member (master_data, type));
+}
+
+static gboolean
+authenticate_cb (const char *user_id,
+                 const char *password,
+                 gpointer    user_data)
+{
+  g_assert_false (g_main_context_is_owner (g_main_context_default ()));
+
+  return g_str_equal (user_id, "operator1") && g_str_equal (password, PASSWORD);
+}
+
+static guint8 *
+impression (SyntheticFinger *finger,
+            guint32          seed)
+{
+  SyntheticImpressionParams params;
+
+  synthetic_finger_random_impression (seed, &params);
+
+  return synthetic_finger_render (finger, seed, &params);
+}
+
+static IdemFingerTemplate *
+operator_template (SyntheticFinger *finger)
+{
+  g_autofree guint8 *pixels = impression (finger, 1);
+  g_autoptr(IdemMinutiae) minutiae = NULL;
+  g_autoptr(GError) error = NULL;
+  IdemFingerTemplate *template;
+
+  minutiae = idem_minutiae_extract (pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT, 500, &error);
+  g_assert_no_error (error);
+  template = idem_finger_template_new (minutiae, 2, &error);
+  g_assert_no_error (error);
+
+  return template;
+}
+
+static char *
+decode_qr (const char *pdf,
+           const char *directory)
+{
+  g_autofree char *prefix = g_build_filename (directory, "receipt-page", NULL);
+  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *render[] = { "pdftoppm", "-png", "-r", "150", "-singlefile", pdf, prefix, NULL };
+  const char *decode[] = { "zbarimg", "--quiet", "--raw", png, NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_unlink (png);
+
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static guint
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmHWM:");
+
+  return line != NULL ? (guint) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+static gboolean
+step_is (gpointer data)
+{
+  RegFlow *flow = ((gpointer *) data)[0];
+
+  return g_str_equal (reg_flow_get_step_name (flow), ((gpointer *) data)[1]);
+}
+
+static gboolean
+face_idle (gpointer data)
+{
+  RegFaceStep *face = data;
+
+  return !reg_face_step_get_busy (face) && reg_face_step_get_status (face) != NULL &&
+         g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident");
+}
+
+static gboolean
+face_done (gpointer data)
+{
+  return !reg_face_step_get_busy (data);
+}
+
+static gboolean
+fingers_idle (gpointer data)
+{
+  return !reg_fingers_step_get_busy (data);
+}
+
+static gboolean
+flow_idle (gpointer data)
+{
+  return !reg_flow_get_busy (data);
+}
+
+static gboolean
+socket_exists (gpointer data)
+{
+  return g_file_test (socket_path, G_FILE_TEST_EXISTS);
+}
+
+static void
+activate (GtkWidget  *widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
+}
+
+static void
+capture_face (GtkWindow   *window,
+              RegFaceStep *face)
+{
+  wait_until (face_idle, face, "the camera to start");
+  activate (GTK_WIDGET (face), "face.capture", NULL);
+  wait_until (face_done, face, "the photo");
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+}
+
+/* The face step alone: a picture with no face in it is refused with a
+ * reason, and a retake with the resident in front of the camera is kept. */
+static void
+test_face_retake (void)
+{
+  g_autoptr(IdemCamera) camera = idem_camera_new ();
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  RegFaceStep *face;
+
+  idem_camera_set_source (camera, NO_FACE_SOURCE);
+  face = REG_FACE_STEP (reg_face_step_new (camera));
+  gtk_window_set_child (window, GTK_WIDGET (face));
+  gtk_window_set_default_size (window, 640, 560);
+  gtk_window_present (window);
+
+  capture_face (window, face);
+  g_assert_null (reg_face_step_get_photo (face));
+  g_assert_true (g_str_has_prefix (reg_face_step_get_status (face), "No face"));
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-face-refused");
+
+  /* The operator fixes the camera and takes the photo again. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  idem_camera_set_source (camera, FACE_SOURCE);
+  gtk_window_present (window);
+  capture_face (window, face);
+  g_assert_nonnull (reg_face_step_get_photo (face));
+
+  gtk_window_destroy (window);
+}
+
+static void
+sealed_cb (RegFlow    *flow,
+           const char *rid,
+           char      **out)
+{
+  *out = g_strdup (rid);
+}
+
+static void
+test_full_registration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-XXXXXX", &error);
+  g_autoptr(SyntheticFinger) operator_finger = synthetic_finger_new (OPERATOR_SEED, SYNTHETIC_FINGER_ARCH);
+  g_autoptr(IdemFingerTemplate) operator = operator_template (operator_finger);
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  g_autoptr(IdemPacketReader) reader = idem_packet_reader_new ();
+  g_autofree char *sealed_rid = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *wait_data_name = NULL;
+  IdemFingerTemplate *operator_fingers[] = { operator };
+  guint8 *resident_impressions[REG_N_FINGERS + 1] = { NULL };
+  g_autofree guint8 *operator_impression = NULL;
+  RegFlowSetup setup = { 0 };
+  GtkWindow *window;
+  RegFlow *flow;
+  GtkWidget *consent;
+  RegDemographicsStep *form;
+  RegFaceStep *face;
+  RegFingersStep *fingers;
+  guint8 thumbprint[IDEM_MOSIP_THUMBPRINT_SIZE];
+  JsonObject *identity;
+  gpointer wait_step[2];
+  gint64 capture_latency;
+  gint64 seal_latency;
+  guint n_fingers_in_packet = 0;
+
+  g_assert_no_error (error);
+
+  setup.schema = schema;
+  setup.ui_spec = ui_spec;
+  setup.process = IDEM_PACKET_PROCESS_NEW;
+  setup.centre_id = CENTRE;
+  setup.machine_id = MACHINE;
+  setup.rid_sequence = 17;
+  setup.signing_key = machine_key;
+  setup.certificate = certificate;
+  setup.packet_dir = packet_dir;
+  setup.operator_id = "operator1";
+  setup.primary_language = "eng";
+  setup.secondary_language = "ara";
+  setup.camera_source = FACE_SOURCE;
+  setup.master_data = master_data_cb;
+  setup.authenticate = authenticate_cb;
+  setup.operator_fingers = operator_fingers;
+  setup.n_operator_fingers = 1;
+
+  window = GTK_WINDOW (gtk_window_new ());
+  flow = REG_FLOW (reg_flow_new (&setup));
+  g_signal_connect (flow, "sealed", G_CALLBACK (sealed_cb), &sealed_rid);
+  gtk_window_set_child (window, GTK_WIDGET (flow));
+  gtk_window_set_default_size (window, 800, 760);
+  gtk_window_present (window);
+  gui_test_wait_frames (GTK_WIDGET (window), 3);
+  wait_step[0] = flow;
+
+  /* 1. Consent: Next does nothing until the resident agrees. */
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 5: Consent");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-1-consent");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
+  g_assert_nonnull (reg_flow_get_message (flow));
+  consent = reg_flow_get_step (flow, "consent");
+  activate (consent, "consent.accept", NULL);
+  g_assert_true (reg_consent_step_get_accepted (REG_CONSENT_STEP (consent)));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+
+  /* 2. The form: errors show under their fields as they are typed. */
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Amina 3enali"));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "fullName"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/13/14"));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "dateOfBirth"));
+  g_assert_true (reg_demographics_step_set_value (form, "addressLine1", NULL, "12 Damn Road"));
+  g_assert_nonnull (strstr (reg_demographics_step_get_error (form, "addressLine1"), "damn"));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-2-form-errors");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+  /* Required fields left empty are named too. */
+  g_assert_nonnull (reg_demographics_step_get_error (form, "gender"));
+
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Amina Benali"));
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", "ara", "أمينة بنعلي"));
+  g_assert_null (reg_demographics_step_get_error (form, "fullName"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/03/14"));
+  g_assert_null (reg_demographics_step_get_error (form, "dateOfBirth"));
+  g_assert_cmpint (reg_demographics_step_get_age (form), >=, 37);
+  g_assert_true (reg_demographics_step_set_value (form, "gender", NULL, "FLE"));
+  g_assert_true (reg_demographics_step_set_value (form, "residenceStatus", NULL, "NFR"));
+  g_assert_true (reg_demographics_step_set_value (form, "addressLine1", NULL, "12 Kenitra Road"));
+  g_assert_true (reg_demographics_step_set_value (form, "addressLine1", "ara", "12 طريق القنيطرة"));
+  /* The location hierarchy: provinces follow the chosen region. */
+  g_assert_false (reg_demographics_step_set_value (form, "province", NULL, "KNT"));
+  g_assert_true (reg_demographics_step_set_value (form, "region", NULL, "MAR"));
+  g_assert_false (reg_demographics_step_set_value (form, "province", NULL, "KNT"));
+  g_assert_true (reg_demographics_step_set_value (form, "region", NULL, "RSK"));
+  g_assert_false (reg_demographics_step_set_value (form, "province", NULL, "SAF"));
+  g_assert_true (reg_demographics_step_set_value (form, "province", NULL, "KNT"));
+  g_assert_true (reg_demographics_step_set_value (form, "city", NULL, "KNTC"));
+  g_assert_true (reg_demographics_step_set_value (form, "zone", NULL, "BMS"));
+  g_assert_true (reg_demographics_step_set_value (form, "postalCode", NULL, "14000"));
+  g_assert_true (reg_demographics_step_set_value (form, "email", NULL, "amina@example.org"));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-2-form");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_message (flow), ==, NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
+
+  /* 3. The face photo, with the main-loop probe running.  The test's own
+   * slow work (growing synthetic fingers, screenshots) stays outside it. */
+  face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
+  for (guint position = 1; position <= REG_N_FINGERS; position++)
+    {
+      g_autoptr(SyntheticFinger) finger = synthetic_finger_new (100 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
+                                                                                             : SYNTHETIC_FINGER_LEFT_LOOP);
+
+      resident_impressions[position] = impression (finger, 10 + position);
+    }
+  operator_impression = impression (operator_finger, 2);
+  probe_start ();
+  capture_face (window, face);
+  capture_latency = probe_stop ();
+  g_assert_nonnull (reg_face_step_get_photo (face));
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-3-face");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
+
+  /* 4. Fingers, one by one; the first touch is the operator's own finger. */
+  fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
+  g_assert_cmpuint (reg_fingers_step_get_current (fingers), ==, 1);
+
+  probe_start ();
+  activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
+  wait_until (socket_exists, NULL, "the reader to open");
+  feeder = hw_image_feeder_new (socket_path);
+  hw_image_feeder_send_image (feeder, operator_impression, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+  wait_until (fingers_idle, fingers, "the operator's finger");
+  g_test_message ("operator's finger: %s", reg_fingers_step_get_status (fingers));
+  g_assert_false (reg_fingers_step_is_captured (fingers, 1));
+  g_assert_nonnull (strstr (reg_fingers_step_get_status (fingers), "operator"));
+
+  while (reg_fingers_step_get_current (fingers) != 0)
+    {
+      guint position = reg_fingers_step_get_current (fingers);
+
+      if (position == MISSING_FINGER)
+        {
+          activate (GTK_WIDGET (fingers), "fingers.mark-missing", g_variant_new_string ("Missing"));
+          continue;
+        }
+
+      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
+      hw_image_feeder_send_image (feeder, resident_impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+      wait_until (fingers_idle, fingers, "a finger");
+      g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
+      g_assert_true (reg_fingers_step_is_captured (fingers, position));
+    }
+  g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, 9);
+  g_assert_cmpuint (reg_fingers_step_get_n_missing (fingers), ==, 1);
+
+  /* A missing finger needs its exception photo before going on. */
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
+  activate (GTK_WIDGET (fingers), "fingers.exception-photo", NULL);
+  wait_until (fingers_idle, fingers, "the exception photo");
+  g_assert_true (reg_fingers_step_is_complete (fingers));
+  capture_latency = MAX (capture_latency, probe_stop ());
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-4-fingers");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
+
+  /* 5. Preview; a wrong password seals nothing. */
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_assert_label (GTK_WIDGET (window), "Amina Benali / أمينة بنعلي");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-5-preview");
+  reg_flow_set_password (flow, "not my password");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  wait_until (flow_idle, flow, "the password check");
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
+  g_assert_null (sealed_rid);
+  {
+    g_autoptr(GDir) dir = g_dir_open (packet_dir, 0, NULL);
+
+    g_assert_null (g_dir_read_name (dir));
+  }
+
+  /* 6. Seal. */
+  reg_flow_set_password (flow, PASSWORD);
+  probe_start ();
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  wait_step[1] = (gpointer) "done";
+  wait_until (step_is, wait_step, "the packet to be sealed");
+  seal_latency = probe_stop ();
+  g_assert_nonnull (sealed_rid);
+  g_assert_cmpstr (sealed_rid, ==, reg_flow_get_rid (flow));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-6-receipt");
+
+  g_test_message ("FIGURE sealing after Save: %.0f ms (packet %lu bytes)",
+                  reg_flow_get_seal_time (flow) / 1000.0, (gulong) reg_flow_get_packet_size (flow));
+  g_test_message ("FIGURE worst main-loop lateness: %.1f ms during capture, %.1f ms during sealing",
+                  capture_latency / 1000.0, seal_latency / 1000.0);
+  g_test_message ("FIGURE peak RSS: %u MiB", peak_rss_kib () / 1024);
+
+  /* The packet opens with the certificate's private key and holds the form. */
+  idem_mosip_certificate_thumbprint (certificate, thumbprint);
+  idem_packet_reader_set_decryption_key (reader, packet_key, thumbprint);
+  idem_packet_reader_set_signing_key (reader, machine_key);
+  idem_packet_reader_set_schema (reader, schema);
+  idem_packet_reader_open_file (reader, reg_flow_get_packet_path (flow), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (idem_packet_reader_get_rid (reader), ==, sealed_rid);
+  identity = idem_packet_reader_get_identity (reader);
+  g_assert_cmpstr (json_object_get_string_member (identity, "dateOfBirth"), ==, "1988/03/14");
+  g_assert_cmpstr (json_object_get_string_member (identity, "email"), ==, "amina@example.org");
+  {
+    JsonArray *names = json_object_get_array_member (identity, "fullName");
+    JsonArray *provinces = json_object_get_array_member (identity, "province");
+
+    g_assert_cmpuint (json_array_get_length (names), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (names, 1), "value"), ==, "Amina Benali");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (provinces, 0), "value"), ==, "القنيطرة");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (provinces, 1), "value"), ==, "Kenitra");
+  }
+  {
+    IdemPacketSubpacket *id = idem_packet_reader_find_subpacket (reader, "id");
+    g_autoptr(IdemBir) bir = idem_cbeff_read (idem_packet_subpacket_get_file (id, "individualBiometrics_bio_CBEFF.xml"), &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < idem_bir_get_n_children (bir); i++)
+      {
+        IdemBir *child = idem_bir_get_child (bir, i);
+
+        if (idem_bir_get_biometric_type (child) == IDEM_BIOMETRIC_TYPE_FINGER &&
+            g_strcmp0 (idem_bir_lookup_other (child, "EXCEPTION"), "false") == 0)
+          n_fingers_in_packet++;
+      }
+    g_assert_cmpuint (n_fingers_in_packet, ==, 9);
+    g_assert_cmpuint (idem_bir_get_n_children (bir), ==, 12);
+  }
+
+  /* The receipt next to it carries the RID in its QR code. */
+  g_assert_true (g_file_test (reg_flow_get_receipt_path (flow), G_FILE_TEST_IS_REGULAR));
+  if (g_find_program_in_path ("pdftoppm") != NULL && g_find_program_in_path ("zbarimg") != NULL)
+    {
+      decoded = decode_qr (reg_flow_get_receipt_path (flow), packet_dir);
+      g_assert_cmpstr (decoded, ==, sealed_rid);
+    }
+
+  g_unlink (reg_flow_get_packet_path (flow));
+  g_unlink (reg_flow_get_receipt_path (flow));
+  g_rmdir (packet_dir);
+  gtk_window_destroy (window);
+  hw_image_feeder_wait_idle (feeder);
+  for (guint position = 1; position <= REG_N_FINGERS; position++)
+    g_free (resident_impressions[position]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *socket_dir = NULL;
+  g_autofree char *schema_path = NULL;
+  g_autofree char *ui_spec_path = NULL;
+  g_autoptr(GFile) schema_file = NULL;
+  g_autoptr(GFile) ui_spec_file = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Read by libfprint when its context enumerates: set before any thread. */
+  socket_dir = hw_test_make_socket_dir ();
+  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
+  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
+  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
+  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
+
+  gui_test_init (&argc, &argv);
+  idem_hw_init (&argc, &argv);
+
+  schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
+  schema_file = g_file_new_for_path (schema_path);
+  schema = idem_id_schema_new_from_file (schema_file, &error);
+  g_assert_no_error (error);
+  ui_spec_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "ui-spec.json", NULL);
+  ui_spec_file = g_file_new_for_path (ui_spec_path);
+  ui_spec = idem_ui_spec_new_from_file (ui_spec_file, &error);
+  g_assert_no_error (error);
+  machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 2048, &error);
+  g_assert_no_error (error);
+  packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
+  g_assert_no_error (error);
+  certificate = make_certificate (packet_key);
+  make_master_data ();
+
+  g_test_add_func ("/registration/flow/face-retake", test_face_retake);
+  g_test_add_func ("/registration/flow/full-registration", test_full_registration);
+
+  status = g_test_run ();
+
+  json_object_unref (master_data);
+  X509_free (certificate);
+  EVP_PKEY_free (packet_key);
+  EVP_PKEY_free (machine_key);
+  g_object_unref (ui_spec);
+  g_object_unref (schema);
+  hw_test_remove_socket_dir (socket_dir);
+  g_free (socket_path);
+
+  return status;
+}
