@@ -18,6 +18,7 @@
 #include "reg-flow.h"
 
 #include "reg-consent-step.h"
+#include "reg-documents-step.h"
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
 #include "reg-preview-step.h"
@@ -34,6 +35,7 @@ typedef enum
 {
   STEP_CONSENT,
   STEP_DEMOGRAPHICS,
+  STEP_DOCUMENTS,
   STEP_FACE,
   STEP_FINGERS,
   STEP_PREVIEW,
@@ -42,11 +44,11 @@ typedef enum
 } Step;
 
 static const char * const step_names[N_STEPS] = {
-  "consent", "demographics", "face", "fingers", "preview", "done",
+  "consent", "demographics", "documents", "face", "fingers", "preview", "done",
 };
 
 static const char * const step_titles[N_STEPS] = {
-  N_("Consent"), N_("Demographic Details"), N_("Face Photo"), N_("Fingerprints"), N_("Preview"), N_("Receipt"),
+  N_("Consent"), N_("Demographic Details"), N_("Documents"), N_("Face Photo"), N_("Fingerprints"), N_("Preview"), N_("Receipt"),
 };
 
 struct _RegFlow
@@ -123,6 +125,10 @@ step_applies (RegFlow *self,
     case STEP_DEMOGRAPHICS:
       return self->process != IDEM_PACKET_PROCESS_LOST;
 
+    case STEP_DOCUMENTS:
+      return self->process != IDEM_PACKET_PROCESS_LOST &&
+             reg_documents_step_get_n_fields (REG_DOCUMENTS_STEP (self->steps[STEP_DOCUMENTS])) > 0;
+
     case STEP_FINGERS:
       {
         int age = reg_demographics_step_get_age (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
@@ -184,6 +190,8 @@ build_summary (RegFlow *self)
     summary = reg_demographics_step_get_summary (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
   else
     summary = g_ptr_array_new_with_free_func (g_free);
+  if (step_applies (self, STEP_DOCUMENTS))
+    reg_documents_step_add_summary (REG_DOCUMENTS_STEP (self->steps[STEP_DOCUMENTS]), summary);
 
   if (step_applies (self, STEP_FINGERS))
     {
@@ -213,6 +221,14 @@ check_step (RegFlow *self)
       if (!reg_demographics_step_validate (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS])))
         {
           set_message (self, _("Some fields need attention."));
+          return FALSE;
+        }
+      return TRUE;
+
+    case STEP_DOCUMENTS:
+      if (!reg_documents_step_validate (REG_DOCUMENTS_STEP (self->steps[STEP_DOCUMENTS])))
+        {
+          set_message (self, _("Some documents are missing or still being read."));
           return FALSE;
         }
       return TRUE;
@@ -265,6 +281,8 @@ fill_builder (RegFlow *self)
 
   if (step_applies (self, STEP_DEMOGRAPHICS))
     reg_demographics_step_collect (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]), self->builder);
+  if (step_applies (self, STEP_DOCUMENTS))
+    reg_documents_step_collect (REG_DOCUMENTS_STEP (self->steps[STEP_DOCUMENTS]), self->builder);
   reg_packet_builder_set_face (self->builder, reg_face_step_get_photo (face));
   if (step_applies (self, STEP_FINGERS))
     reg_fingers_step_collect (REG_FINGERS_STEP (self->steps[STEP_FINGERS]), self->builder);
@@ -701,6 +719,8 @@ reg_flow_new (const RegFlowSetup *setup)
   self->steps[STEP_DEMOGRAPHICS] = reg_demographics_step_new (self->schema, self->ui_spec, setup->primary_language,
                                                               setup->secondary_language, setup->master_data,
                                                               setup->master_data_user_data);
+  self->steps[STEP_DOCUMENTS] = reg_documents_step_new (self->ui_spec, setup->primary_language, setup->master_data,
+                                                        setup->master_data_user_data);
   self->steps[STEP_FACE] = reg_face_step_new (self->camera);
   self->steps[STEP_FINGERS] = reg_fingers_step_new (self->reader, self->camera,
                                                     biometrics != NULL ? idem_ui_field_get_bio_attributes (biometrics) : NULL,
@@ -761,7 +781,7 @@ reg_flow_new (const RegFlowSetup *setup)
  * @self: a flow
  *
  * Returns: the name of the step on screen: `consent`, `demographics`,
- *   `face`, `fingers`, `preview` or `done`
+ *   `documents`, `face`, `fingers`, `preview` or `done`
  */
 const char *
 reg_flow_get_step_name (RegFlow *self)

@@ -24,6 +24,7 @@
 #include "idem-minutiae-extract.h"
 #include "reg-consent-step.h"
 #include "reg-demographics-step.h"
+#include "reg-documents-step.h"
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
@@ -166,12 +167,21 @@ make_master_data (void)
     row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
   };
   JsonObject *words[] = { row ("damn", "damn", "damn", NULL) };
+  JsonObject *documents[] = {
+    row ("DOC004", "Utility bill", "فاتورة", NULL),
+    row ("DOC006", "Rental contract", "عقد الكراء", NULL),
+    row ("DOC001", "Passport", "جواز السفر", NULL),
+  };
 
   master_data = json_object_new ();
   add_rows ("gender", genders, G_N_ELEMENTS (genders));
   add_rows ("residenceStatus", statuses, G_N_ELEMENTS (statuses));
   add_rows ("location", locations, G_N_ELEMENTS (locations));
   add_rows ("blocklistedWord", words, G_N_ELEMENTS (words));
+  json_object_set_string_member (documents[0], "category", "POA");
+  json_object_set_string_member (documents[1], "category", "POA");
+  json_object_set_string_member (documents[2], "category", "POI");
+  add_rows ("documentType", documents, G_N_ELEMENTS (documents));
 }
 
 static JsonArray *
@@ -294,6 +304,35 @@ flow_idle (gpointer data)
 }
 
 static gboolean
+documents_idle (gpointer data)
+{
+  return !reg_documents_step_get_busy (data);
+}
+
+/* A small PNG, as a scanner would save a page. */
+static GBytes *
+scanned_page (void)
+{
+  guint width = 120;
+  guint height = 160;
+  g_autofree guint8 *pixels = g_malloc (width * height * 4);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (guint i = 0; i < width * height; i++)
+    {
+      guint8 grey = (i / width) % 12 < 2 ? 40 : 240;
+
+      pixels[i * 4] = pixels[i * 4 + 1] = pixels[i * 4 + 2] = grey;
+      pixels[i * 4 + 3] = 255;
+    }
+  bytes = g_bytes_new (pixels, width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
+
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+static gboolean
 socket_exists (gpointer data)
 {
   return g_file_test (socket_path, G_FILE_TEST_EXISTS);
@@ -375,8 +414,12 @@ test_full_registration (void)
   RegFlow *flow;
   GtkWidget *consent;
   RegDemographicsStep *form;
+  RegDocumentsStep *documents;
   RegFaceStep *face;
   RegFingersStep *fingers;
+  g_autoptr(GBytes) page = scanned_page ();
+  g_autofree char *page_path = g_build_filename (packet_dir, "bill.png", NULL);
+  g_autofree char *text_path = g_build_filename (packet_dir, "bill.txt", NULL);
   guint8 thumbprint[IDEM_MOSIP_THUMBPRINT_SIZE];
   JsonObject *identity;
   gpointer wait_step[2];
@@ -415,7 +458,7 @@ test_full_registration (void)
 
   /* 1. Consent: Next does nothing until the resident agrees. */
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
-  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 5: Consent");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 6: Consent");
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-1-consent");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
@@ -466,6 +509,30 @@ test_full_registration (void)
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-2-form");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_message (flow), ==, NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
+
+  /* Documents: a file that is not a document is refused with a reason. */
+  documents = REG_DOCUMENTS_STEP (reg_flow_get_step (flow, "documents"));
+  g_assert_true (g_file_set_contents (text_path, "not a scan", -1, NULL));
+  g_assert_true (g_file_set_contents (page_path, g_bytes_get_data (page, NULL), g_bytes_get_size (page), NULL));
+  {
+    g_autoptr(GFile) text_file = g_file_new_for_path (text_path);
+    g_autoptr(GFile) page_file = g_file_new_for_path (page_path);
+
+    reg_documents_step_load_file (documents, "proofOfAddress", text_file);
+    wait_until (documents_idle, documents, "the text file");
+    g_assert_nonnull (reg_documents_step_get_error (documents, "proofOfAddress"));
+    g_assert_false (reg_documents_step_has_file (documents, "proofOfAddress"));
+    reg_documents_step_load_file (documents, "proofOfAddress", page_file);
+    wait_until (documents_idle, documents, "the scanned page");
+    g_assert_null (reg_documents_step_get_error (documents, "proofOfAddress"));
+    g_assert_true (reg_documents_step_has_file (documents, "proofOfAddress"));
+  }
+  g_unlink (text_path);
+  g_unlink (page_path);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-3-documents");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
 
   /* 3. The face photo, with the main-loop probe running.  The test's own
@@ -483,7 +550,7 @@ test_full_registration (void)
   capture_face (window, face);
   capture_latency = probe_stop ();
   g_assert_nonnull (reg_face_step_get_photo (face));
-  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-3-face");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-4-face");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
@@ -530,14 +597,14 @@ test_full_registration (void)
   g_assert_true (reg_fingers_step_is_complete (fingers));
   capture_latency = MAX (capture_latency, probe_stop ());
   gui_test_wait_frames (GTK_WIDGET (window), 2);
-  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-4-fingers");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-5-fingers");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
 
   /* 5. Preview; a wrong password seals nothing. */
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_assert_label (GTK_WIDGET (window), "Amina Benali / أمينة بنعلي");
-  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-5-preview");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-6-preview");
   reg_flow_set_password (flow, "not my password");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   wait_until (flow_idle, flow, "the password check");
@@ -559,7 +626,7 @@ test_full_registration (void)
   g_assert_nonnull (sealed_rid);
   g_assert_cmpstr (sealed_rid, ==, reg_flow_get_rid (flow));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
-  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-6-receipt");
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-7-receipt");
 
   g_test_message ("FIGURE sealing after Save: %.0f ms (packet %lu bytes)",
                   reg_flow_get_seal_time (flow) / 1000.0, (gulong) reg_flow_get_packet_size (flow));
@@ -587,8 +654,11 @@ test_full_registration (void)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (provinces, 0), "value"), ==, "القنيطرة");
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (provinces, 1), "value"), ==, "Kenitra");
   }
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (identity, "proofOfAddress"), "type"), ==, "DOC004");
   {
     IdemPacketSubpacket *id = idem_packet_reader_find_subpacket (reader, "id");
+
+    g_assert_true (g_bytes_equal (idem_packet_subpacket_get_file (id, "proofOfAddress.png"), page));
     g_autoptr(IdemBir) bir = idem_cbeff_read (idem_packet_subpacket_get_file (id, "individualBiometrics_bio_CBEFF.xml"), &error);
 
     g_assert_no_error (error);
