@@ -12,7 +12,11 @@
 
 struct _RegApplication
 {
-  IdemApplication parent_instance;
+  IdemApplication  parent_instance;
+
+  RegMachine      *machine;
+  GError          *machine_error;
+  gboolean         machine_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (RegApplication, reg_application, IDEM_TYPE_APPLICATION)
@@ -32,9 +36,23 @@ reg_application_retranslate_window (IdemApplication *application,
 }
 
 static void
+reg_application_dispose (GObject *object)
+{
+  RegApplication *self = REG_APPLICATION (object);
+
+  g_clear_object (&self->machine);
+  g_clear_error (&self->machine_error);
+
+  G_OBJECT_CLASS (reg_application_parent_class)->dispose (object);
+}
+
+static void
 reg_application_class_init (RegApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   IdemApplicationClass *idem_application_class = IDEM_APPLICATION_CLASS (klass);
+
+  object_class->dispose = reg_application_dispose;
 
   idem_application_class->create_window = reg_application_create_window;
   idem_application_class->retranslate_window = reg_application_retranslate_window;
@@ -53,4 +71,42 @@ reg_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/org/idem/Registration",
                        NULL);
+}
+
+/**
+ * reg_application_get_machine:
+ * @self: a #RegApplication
+ * @error: return location for a #GError
+ *
+ * Opens the workstation's store and machine the first time it is called,
+ * in the directory reg_store_get_default_directory() names.
+ *
+ * Returns: (transfer none): the machine, or %NULL with @error set when the
+ *   store cannot be opened
+ */
+RegMachine *
+reg_application_get_machine (RegApplication  *self,
+                             GError         **error)
+{
+  g_return_val_if_fail (REG_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!self->machine_loaded)
+    {
+      g_autofree char *directory = reg_store_get_default_directory ();
+      g_autoptr(RegStore) store = NULL;
+
+      self->machine_loaded = TRUE;
+      store = reg_store_new (directory, &self->machine_error);
+      if (store != NULL)
+        self->machine = reg_machine_new (store, NULL, &self->machine_error);
+    }
+
+  if (self->machine == NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->machine_error));
+      return NULL;
+    }
+
+  return self->machine;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "idem-ui.h"
+#include "reg-machine.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RegApplication, reg_application, REG, APPLICATION, IdemApplication)
 
-RegApplication *reg_application_new (void);
+RegApplication *reg_application_new         (void);
+RegMachine     *reg_application_get_machine (RegApplication  *self,
+                                             GError         **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "idem-ui.h"
+#include "reg-machine.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,8 @@ void          reg_login_page_reload      (RegLoginPage *self);
 const char   *reg_login_page_get_user_id (RegLoginPage *self);
 void          reg_login_page_set_user_id (RegLoginPage *self,
                                           const char   *user_id);
+void          reg_login_page_set_machine (RegLoginPage *self,
+                                          RegMachine   *machine);
+gboolean      reg_login_page_get_busy    (RegLoginPage *self);
 
 G_END_DECLS

@@ -48,6 +48,7 @@ struct _RegMachine
   JsonNode      *master_data;
   JsonNode      *users;
   char          *certificate_pem;
+  gboolean       generating;
 };
 
 G_DEFINE_FINAL_TYPE (RegMachine, reg_machine, G_TYPE_OBJECT)
@@ -405,6 +406,10 @@ reg_machine_generate_key_async (RegMachine          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, reg_machine_generate_key_async);
+  /* A key that was generated is loaded even if the caller went away:
+   * otherwise the next attempt would find it on disk and fail. */
+  g_task_set_check_cancellable (task, FALSE);
+  self->generating = TRUE;
   g_task_set_task_data (task, g_object_ref (self->key), g_object_unref);
   g_task_run_in_thread (task, generate_key_thread);
 }
@@ -425,11 +430,29 @@ reg_machine_generate_key_finish (RegMachine    *self,
   g_return_val_if_fail (REG_IS_MACHINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
+  self->generating = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), error) || !load_key (self, error))
-    return FALSE;
+    {
+      g_signal_emit (self, signals[CHANGED], 0);
+      return FALSE;
+    }
 
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+/**
+ * reg_machine_is_generating_key:
+ * @self: a #RegMachine
+ *
+ * Returns: whether reg_machine_generate_key_async() is running
+ */
+gboolean
+reg_machine_is_generating_key (RegMachine *self)
+{
+  g_return_val_if_fail (REG_IS_MACHINE (self), FALSE);
+
+  return self->generating;
 }
 
 /**

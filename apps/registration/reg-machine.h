@@ -54,6 +54,7 @@ void           reg_machine_generate_key_async   (RegMachine           *self,
 gboolean       reg_machine_generate_key_finish  (RegMachine           *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+gboolean       reg_machine_is_generating_key    (RegMachine           *self);
 EVP_PKEY      *reg_machine_get_signing_key      (RegMachine           *self);
 const char    *reg_machine_get_key_fingerprint  (RegMachine           *self);
 char          *reg_machine_get_public_key_pem   (RegMachine           *self);

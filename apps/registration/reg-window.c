@@ -8,7 +8,11 @@
 #include "config.h"
 
 #include "reg-window.h"
+#include "reg-home-page.h"
+#include "reg-idle-logout.h"
 #include "reg-login-page.h"
+#include "reg-machine-page.h"
+#include "reg-review-page.h"
 #include "reg-setup-page.h"
 
 #include <glib/gi18n.h>
@@ -18,13 +22,88 @@ struct _RegWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  RegMachine           *machine;
+  RegIdleLogout        *idle_logout;
+  char                 *user_id;
 
   GtkStack             *stack;
+  GtkRevealer          *idle_revealer;
+  GtkLabel             *idle_label;
   RegSetupPage         *setup_page;
+  RegMachinePage       *machine_page;
   RegLoginPage         *login_page;
+  RegHomePage          *home_page;
+  RegReviewPage        *review_page;
+  GtkWidget            *error_page;
 };
 
 G_DEFINE_FINAL_TYPE (RegWindow, reg_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void signed_in_cb (RegWindow  *self,
+                          const char *user_id);
+
+static void
+remove_page (RegWindow  *self,
+             GtkWidget **page)
+{
+  if (*page != NULL)
+    gtk_stack_remove (self->stack, *page);
+  *page = NULL;
+}
+
+static void
+add_page (RegWindow  *self,
+          GtkWidget  *page,
+          const char *name)
+{
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (self->stack);
+
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_stack_add_named (self->stack, page, name);
+  gtk_stack_set_transition_type (self->stack, transition);
+}
+
+static void
+show_page (RegWindow  *self,
+           const char *name,
+           gboolean    animate)
+{
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (self->stack);
+
+  if (!animate)
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_stack_set_transition_type (self->stack, transition);
+}
+
+/* Where a window opens: the first setup step not done yet, else sign-in. */
+static const char *
+first_page (RegWindow *self)
+{
+  g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+
+  if (self->machine == NULL)
+    return "error";
+  if (server_url[0] == '\0')
+    return "setup";
+  if (!reg_machine_has_key (self->machine) || reg_machine_get_machine_id (self->machine) == NULL)
+    return "machine";
+
+  return "login";
+}
+
+static void
+build_session_pages (RegWindow *self)
+{
+  remove_page (self, (GtkWidget **) &self->home_page);
+  remove_page (self, (GtkWidget **) &self->review_page);
+
+  if (self->user_id == NULL)
+    return;
+
+  self->home_page = reg_home_page_new (self->machine, self->user_id);
+  add_page (self, GTK_WIDGET (self->home_page), "home");
+}
 
 /* Builds the pages anew, so that every string is looked up again in the
  * current language; what the operator typed survives the rebuild. */
@@ -34,40 +113,110 @@ reg_window_build_pages (RegWindow *self)
   g_autofree char *visible = NULL;
   g_autofree char *address = NULL;
   g_autofree char *user_id = NULL;
-  GtkStackTransitionType transition;
 
   if (self->setup_page != NULL)
     {
       visible = g_strdup (gtk_stack_get_visible_child_name (self->stack));
       address = g_strdup (reg_setup_page_get_address (self->setup_page));
       user_id = g_strdup (reg_login_page_get_user_id (self->login_page));
-
-      gtk_stack_remove (self->stack, GTK_WIDGET (self->setup_page));
-      gtk_stack_remove (self->stack, GTK_WIDGET (self->login_page));
     }
   else
-    {
-      g_autofree char *server_url = g_settings_get_string (self->settings, "server-url");
+    visible = g_strdup (first_page (self));
 
-      visible = g_strdup (server_url[0] == '\0' ? "setup" : "login");
-    }
+  remove_page (self, (GtkWidget **) &self->setup_page);
+  remove_page (self, (GtkWidget **) &self->machine_page);
+  remove_page (self, (GtkWidget **) &self->login_page);
+  remove_page (self, &self->error_page);
 
   self->setup_page = reg_setup_page_new ();
   self->login_page = reg_login_page_new ();
+  reg_login_page_set_machine (self->login_page, self->machine);
+  g_signal_connect_object (self->login_page, "signed-in", G_CALLBACK (signed_in_cb), self, G_CONNECT_SWAPPED);
 
   if (address != NULL)
     reg_setup_page_set_address (self->setup_page, address);
   if (user_id != NULL)
     reg_login_page_set_user_id (self->login_page, user_id);
 
-  transition = gtk_stack_get_transition_type (self->stack);
-  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->setup_page), "setup");
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->login_page), "login");
-  gtk_stack_set_visible_child_name (self->stack, visible);
-  gtk_stack_set_transition_type (self->stack, transition);
+  add_page (self, GTK_WIDGET (self->setup_page), "setup");
+  add_page (self, GTK_WIDGET (self->login_page), "login");
 
+  if (self->machine != NULL)
+    {
+      self->machine_page = reg_machine_page_new (self->machine);
+      add_page (self, GTK_WIDGET (self->machine_page), "machine");
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+      if (application != NULL)
+        reg_application_get_machine (REG_APPLICATION (application), &error);
+      self->error_page = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->error_page), "dialog-error-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->error_page),
+                                 _("The workstation’s data cannot be opened"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page),
+                                       error != NULL ? error->message : NULL);
+      add_page (self, self->error_page, "error");
+    }
+
+  if (g_strcmp0 (visible, "home") == 0 || g_strcmp0 (visible, "review") == 0)
+    {
+      build_session_pages (self);
+      if (g_strcmp0 (visible, "review") == 0)
+        {
+          self->review_page = reg_review_page_new (self->machine, self->user_id);
+          add_page (self, GTK_WIDGET (self->review_page), "review");
+        }
+    }
+
+  show_page (self, visible, FALSE);
   gtk_window_set_title (GTK_WINDOW (self), _("Idem Registration"));
+}
+
+static void
+idle_countdown_cb (RegWindow *self,
+                   int        seconds_left)
+{
+  g_autofree char *text = NULL;
+
+  if (seconds_left < 0)
+    {
+      gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+      return;
+    }
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "No activity: you will be signed out in %d second.",
+                                       "No activity: you will be signed out in %d seconds.",
+                                       seconds_left),
+                          seconds_left);
+  gtk_label_set_text (self->idle_label, text);
+  gtk_revealer_set_reveal_child (self->idle_revealer, TRUE);
+}
+
+static void
+sign_out (RegWindow *self)
+{
+  reg_idle_logout_stop (self->idle_logout);
+  gtk_revealer_set_reveal_child (self->idle_revealer, FALSE);
+  g_clear_pointer (&self->user_id, g_free);
+  show_page (self, "login", TRUE);
+  build_session_pages (self);
+  reg_login_page_reload (self->login_page);
+}
+
+static void
+signed_in_cb (RegWindow  *self,
+              const char *user_id)
+{
+  g_free (self->user_id);
+  self->user_id = g_strdup (user_id);
+  build_session_pages (self);
+  show_page (self, "home", TRUE);
+  reg_idle_logout_start (self->idle_logout);
 }
 
 static void
@@ -77,7 +226,10 @@ show_setup_action (GtkWidget  *widget,
 {
   RegWindow *self = REG_WINDOW (widget);
 
-  gtk_stack_set_visible_child_name (self->stack, "setup");
+  if (self->user_id != NULL)
+    return;
+
+  show_page (self, "setup", TRUE);
 }
 
 static void
@@ -86,9 +238,62 @@ show_login_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   RegWindow *self = REG_WINDOW (widget);
+  const char *next = first_page (self);
+
+  /* The setup page's Continue leads here: go on to the machine step when
+   * the machine is not registered yet. */
+  if (self->user_id != NULL)
+    return;
 
   reg_login_page_reload (self->login_page);
-  gtk_stack_set_visible_child_name (self->stack, "login");
+  show_page (self, g_str_equal (next, "setup") ? "login" : next, TRUE);
+}
+
+static void
+show_home_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RegWindow *self = REG_WINDOW (widget);
+
+  if (self->home_page == NULL)
+    return;
+
+  reg_home_page_refresh (self->home_page);
+  show_page (self, "home", TRUE);
+  remove_page (self, (GtkWidget **) &self->review_page);
+}
+
+static void
+show_review_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RegWindow *self = REG_WINDOW (widget);
+
+  if (self->user_id == NULL)
+    return;
+
+  remove_page (self, (GtkWidget **) &self->review_page);
+  self->review_page = reg_review_page_new (self->machine, self->user_id);
+  add_page (self, GTK_WIDGET (self->review_page), "review");
+  show_page (self, "review", TRUE);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  sign_out (REG_WINDOW (widget));
+}
+
+static void
+stay_signed_in_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  reg_idle_logout_poke (REG_WINDOW (widget)->idle_logout);
 }
 
 static void
@@ -107,8 +312,13 @@ reg_window_dispose (GObject *object)
 {
   RegWindow *self = REG_WINDOW (object);
 
+  if (self->idle_logout != NULL)
+    reg_idle_logout_stop (self->idle_logout);
+  g_clear_object (&self->idle_logout);
   gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->machine);
+  g_clear_pointer (&self->user_id, g_free);
 
   G_OBJECT_CLASS (reg_window_parent_class)->dispose (object);
 }
@@ -122,12 +332,17 @@ reg_window_class_init (RegWindowClass *klass)
   object_class->constructed = reg_window_constructed;
   object_class->dispose = reg_window_dispose;
 
-
   gtk_widget_class_set_template_from_resource (widget_class, "/org/idem/Registration/reg-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RegWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RegWindow, idle_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RegWindow, idle_label);
 
   gtk_widget_class_install_action (widget_class, "reg-window.show-setup", NULL, show_setup_action);
   gtk_widget_class_install_action (widget_class, "reg-window.show-login", NULL, show_login_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.show-home", NULL, show_home_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.show-review", NULL, show_review_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.stay-signed-in", NULL, stay_signed_in_action);
 }
 
 static void
@@ -139,18 +354,30 @@ reg_window_init (RegWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (REG_APPLICATION_ID);
-
-  reg_window_build_pages (self);
+  self->idle_logout = reg_idle_logout_new (GTK_WIDGET (self), self->settings);
+  g_signal_connect_object (self->idle_logout, "countdown", G_CALLBACK (idle_countdown_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->idle_logout, "expired", G_CALLBACK (sign_out), self, G_CONNECT_SWAPPED);
 }
 
 RegWindow *
 reg_window_new (RegApplication *application)
 {
+  RegWindow *self;
+  RegMachine *machine;
+
   g_return_val_if_fail (REG_IS_APPLICATION (application), NULL);
 
-  return g_object_new (REG_TYPE_WINDOW,
+  self = g_object_new (REG_TYPE_WINDOW,
                        "application", application,
                        NULL);
+
+  /* Here rather than in constructed(): "application" is set after it. */
+  machine = reg_application_get_machine (application, NULL);
+  if (machine != NULL)
+    self->machine = g_object_ref (machine);
+  reg_window_build_pages (self);
+
+  return self;
 }
 
 /**
@@ -179,4 +406,35 @@ reg_window_get_page (RegWindow *self)
   g_return_val_if_fail (REG_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child (self->stack);
+}
+
+/**
+ * reg_window_get_user_id:
+ * @self: a #RegWindow
+ *
+ * Returns: (nullable): who is signed in
+ */
+const char *
+reg_window_get_user_id (RegWindow *self)
+{
+  g_return_val_if_fail (REG_IS_WINDOW (self), NULL);
+
+  return self->user_id;
+}
+
+/**
+ * reg_window_get_idle_message:
+ * @self: a #RegWindow
+ *
+ * Returns: (nullable): the idle sign-out countdown on screen, or %NULL
+ */
+const char *
+reg_window_get_idle_message (RegWindow *self)
+{
+  g_return_val_if_fail (REG_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->idle_revealer))
+    return NULL;
+
+  return gtk_label_get_text (self->idle_label);
 }

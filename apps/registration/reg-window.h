@@ -13,8 +13,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RegWindow, reg_window, REG, WINDOW, AdwApplicationWindow)
 
-RegWindow *reg_window_new          (RegApplication *application);
-void       reg_window_retranslate  (RegWindow      *self);
-GtkWidget *reg_window_get_page     (RegWindow      *self);
+RegWindow  *reg_window_new              (RegApplication *application);
+void        reg_window_retranslate      (RegWindow      *self);
+GtkWidget  *reg_window_get_page         (RegWindow      *self);
+const char *reg_window_get_user_id      (RegWindow      *self);
+const char *reg_window_get_idle_message (RegWindow      *self);
 
 G_END_DECLS

@@ -8,8 +8,11 @@
 #include "gui-test-util.h"
 #include "reg-application.h"
 #include "reg-login-page.h"
+#include "reg-machine.h"
 #include "reg-setup-page.h"
 #include "reg-window.h"
+
+#include <glib/gstdio.h>
 
 static RegApplication *app;
 static GtkWindow *window;
@@ -286,13 +289,67 @@ test_stored_language_applies_at_start (void)
   g_test_trap_assert_passed ();
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+/* These screens are those of a workstation that has its key and machine
+ * ID; first-run registration is tested in test-registration-shell. */
+static char *
+make_registered_machine (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RegStore) store = NULL;
+  g_autoptr(RegMachineKey) key = NULL;
+  g_autoptr(RegMachine) machine = NULL;
+  char *directory = g_dir_make_tmp ("idem-reg-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  key = reg_machine_key_new_software (directory);
+  g_assert_true (reg_machine_key_generate (key, &error));
+  g_assert_no_error (error);
+  machine = reg_machine_new (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_machine_id (machine, "10001", &error));
+  g_assert_no_error (error);
+
+  return directory;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *directory = NULL;
+  gboolean made_directory = FALSE;
   int status;
 
   gui_test_init (&argc, &argv);
+
+  directory = g_strdup (g_getenv (REG_STORE_DIR_ENV));
+  if (directory == NULL)
+    {
+      directory = make_registered_machine ();
+      made_directory = TRUE;
+      g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
+    }
 
   g_test_add_func ("/registration/stored-language-applies-at-start", test_stored_language_applies_at_start);
 
@@ -315,6 +372,9 @@ main (int   argc,
   if (window != NULL)
     gtk_window_destroy (window);
   g_clear_object (&app);
+
+  if (made_directory)
+    remove_tree (directory);
 
   return status;
 }

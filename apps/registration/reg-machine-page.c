@@ -1,0 +1,243 @@
+/* reg-machine-page.c — first run, second step: the machine's key and ID
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * On first showing, the machine generates its Ed25519 key pair (in a
+ * thread: the keystore's scrypt takes a moment) and shows its fingerprint,
+ * the hex SHA-256 of the public key's DER, which is what the server records
+ * for the machine.  The administrator registers it and gives back the
+ * 5-digit machine ID that goes into every RID.
+ */
+
+#define G_LOG_DOMAIN "reg-machine-page"
+
+#include "config.h"
+
+#include "reg-machine-page.h"
+
+
+struct _RegMachinePage
+{
+  AdwBin        parent_instance;
+
+  RegMachine   *machine;
+  GCancellable *cancellable;
+  gulong        changed_id;
+
+  GtkWidget    *generating_box;
+  GtkSpinner   *spinner;
+  GtkLabel     *fingerprint_label;
+  GtkEntry     *machine_id_entry;
+  GtkLabel     *machine_id_error;
+  GtkLabel     *status_label;
+  GtkWidget    *check_button;
+};
+
+G_DEFINE_FINAL_TYPE (RegMachinePage, reg_machine_page, ADW_TYPE_BIN)
+
+/* Groups of four, so an administrator can read it out over the phone. */
+static char *
+format_fingerprint (const char *fingerprint)
+{
+  GString *text = g_string_new (NULL);
+
+  for (gsize i = 0; fingerprint[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (text, i % 32 == 0 ? '\n' : ' ');
+      g_string_append_c (text, g_ascii_toupper (fingerprint[i]));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+update (RegMachinePage *self)
+{
+  const char *fingerprint = reg_machine_get_key_fingerprint (self->machine);
+
+  gboolean generating = reg_machine_is_generating_key (self->machine);
+
+  gtk_widget_set_visible (self->generating_box, generating);
+  gtk_spinner_set_spinning (self->spinner, generating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine-page.check", fingerprint != NULL);
+
+  if (fingerprint != NULL)
+    {
+      g_autofree char *text = format_fingerprint (fingerprint);
+
+      gtk_label_set_text (self->fingerprint_label, text);
+    }
+  else
+    gtk_label_set_text (self->fingerprint_label, "");
+}
+
+static void
+generated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RegMachinePage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The page may have been rebuilt in another language meanwhile: the
+   * machine's ::changed updates whichever page is on screen. */
+  if (!reg_machine_generate_key_finish (REG_MACHINE (object), result, &error) &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+    }
+
+  g_object_unref (self);
+}
+
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RegMachinePage *self = REG_MACHINE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *machine_id = NULL;
+
+  machine_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->machine_id_entry))));
+  if (!reg_machine_set_machine_id (self->machine, machine_id, &error))
+    {
+      idem_form_show_error (GTK_WIDGET (self->machine_id_entry), self->machine_id_error, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->machine_id_entry));
+      return;
+    }
+
+  idem_form_clear_error (GTK_WIDGET (self->machine_id_entry), self->machine_id_error);
+  gtk_widget_activate_action (widget, "reg-window.show-login", NULL);
+}
+
+static void
+machine_id_changed_cb (RegMachinePage *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->machine_id_error)))
+    idem_form_clear_error (GTK_WIDGET (self->machine_id_entry), self->machine_id_error);
+}
+
+static void
+reg_machine_page_map (GtkWidget *widget)
+{
+  RegMachinePage *self = REG_MACHINE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (reg_machine_page_parent_class)->map (widget);
+
+  /* Only once the page is shown: a workstation still being pointed at
+   * its server has no key to show yet. */
+  if (!reg_machine_has_key (self->machine) && !reg_machine_is_generating_key (self->machine))
+    {
+      reg_machine_generate_key_async (self->machine, self->cancellable, generated_cb, g_object_ref (self));
+      update (self);
+    }
+
+  gtk_window_set_default_widget (GTK_WINDOW (gtk_widget_get_root (widget)), self->check_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->machine_id_entry));
+}
+
+static void
+reg_machine_page_dispose (GObject *object)
+{
+  RegMachinePage *self = REG_MACHINE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_signal_handler (&self->changed_id, self->machine);
+  gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_MACHINE_PAGE);
+  g_clear_object (&self->machine);
+
+  G_OBJECT_CLASS (reg_machine_page_parent_class)->dispose (object);
+}
+
+static void
+reg_machine_page_class_init (RegMachinePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reg_machine_page_dispose;
+
+  widget_class->map = reg_machine_page_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/idem/Registration/reg-machine-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, generating_box);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, machine_id_entry);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, machine_id_error);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, check_button);
+  gtk_widget_class_bind_template_callback (widget_class, machine_id_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "machine-page.check", NULL, check_action);
+}
+
+static void
+reg_machine_page_init (RegMachinePage *self)
+{
+  g_type_ensure (IDEM_TYPE_LANGUAGE_CHOOSER);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * reg_machine_page_new:
+ * @machine: the workstation's machine
+ *
+ * Returns: (transfer floating): the page; once shown, it generates the
+ *   machine's key pair when the machine has none
+ */
+RegMachinePage *
+reg_machine_page_new (RegMachine *machine)
+{
+  RegMachinePage *self;
+
+  g_return_val_if_fail (REG_IS_MACHINE (machine), NULL);
+
+  self = g_object_new (REG_TYPE_MACHINE_PAGE, NULL);
+  self->machine = g_object_ref (machine);
+
+  if (reg_machine_get_machine_id (machine) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->machine_id_entry), reg_machine_get_machine_id (machine));
+
+  self->changed_id = g_signal_connect_swapped (machine, "changed", G_CALLBACK (update), self);
+
+  update (self);
+
+  return self;
+}
+
+/**
+ * reg_machine_page_get_generating:
+ * @self: a #RegMachinePage
+ *
+ * Returns: whether the key pair is being generated
+ */
+gboolean
+reg_machine_page_get_generating (RegMachinePage *self)
+{
+  g_return_val_if_fail (REG_IS_MACHINE_PAGE (self), FALSE);
+
+  return reg_machine_is_generating_key (self->machine);
+}
+
+/**
+ * reg_machine_page_set_machine_id:
+ * @self: a #RegMachinePage
+ * @machine_id: the text of the machine ID field
+ */
+void
+reg_machine_page_set_machine_id (RegMachinePage *self,
+                                 const char     *machine_id)
+{
+  g_return_if_fail (REG_IS_MACHINE_PAGE (self));
+  g_return_if_fail (machine_id != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->machine_id_entry), machine_id);
+}

@@ -1,0 +1,611 @@
+/* test-registration-shell.c — the registration client around its form:
+ * first-run registration of the machine, sign-in, home, supervisor review,
+ * export, idle sign-out
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "reg-application.h"
+#include "reg-home-page.h"
+#include "reg-login-page.h"
+#include "reg-machine-page.h"
+#include "reg-password.h"
+#include "reg-review-page.h"
+#include "reg-setup-page.h"
+#include "reg-window.h"
+
+#include <glib/gstdio.h>
+
+/* Hashes made by an independent implementation (Python's hashlib.scrypt),
+ * in the server's `$scrypt$` format.  The supervisor's is RFC 7914's own
+ * test vector: scrypt ("password", "NaCl", N = 1024, r = 8, p = 16). */
+#define OPERATOR_PASSWORD   "correct horse"
+#define OPERATOR_HASH       "$scrypt$ln=12,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw"
+#define SUPERVISOR_PASSWORD "password"
+#define SUPERVISOR_HASH     "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA"
+
+#define WAIT_UNTIL(condition) \
+  G_STMT_START { \
+    gint64 wait_end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
+    while (!(condition)) \
+      { \
+        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
+        if (!g_main_context_iteration (NULL, FALSE)) \
+          g_usleep (2000); \
+      } \
+  } G_STMT_END
+
+static RegApplication *app;
+static GtkWindow *window;
+static char *directory;
+
+static GSettings *
+settings (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    settings = g_settings_new (REG_APPLICATION_ID);
+
+  return settings;
+}
+
+static RegMachine *
+machine (void)
+{
+  return reg_application_get_machine (app, NULL);
+}
+
+static RegStore *
+store (void)
+{
+  return reg_machine_get_store (machine ());
+}
+
+static GtkWidget *
+page (void)
+{
+  return reg_window_get_page (REG_WINDOW (window));
+}
+
+static void
+screenshot (const char *name)
+{
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), name);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static const char *
+named_label_text (const char *name)
+{
+  GtkWidget *label = find_named (page (), name);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* The server's sync, as the workstation keeps it: two users, master data. */
+static void
+apply_sync (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *users =
+    "[{\"userId\": \"operator1\", \"name\": \"Operator One\", \"status\": \"ACTIVE\","
+    "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"" OPERATOR_HASH "\"},"
+    " {\"userId\": \"operator2\", \"name\": \"Operator Two\", \"status\": \"ACTIVE\","
+    "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"" OPERATOR_HASH "\"},"
+    " {\"userId\": \"retired1\", \"name\": \"Retired\", \"status\": \"INACTIVE\","
+    "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"" OPERATOR_HASH "\"},"
+    " {\"userId\": \"supervisor1\", \"name\": \"Supervisor One\", \"status\": \"ACTIVE\","
+    "  \"roles\": [\"OPERATOR\", \"SUPERVISOR\"], \"passwordHash\": \"" SUPERVISOR_HASH "\"}]";
+  const char *master_data =
+    "{\"rejectionReason\": ["
+    "  {\"code\": \"BLURRED_PHOTO\", \"names\": {\"eng\": \"The photo is blurred\", \"fra\": \"La photo est floue\"}},"
+    "  {\"code\": \"WRONG_DOCUMENT\", \"names\": {\"eng\": \"Wrong document\"}}]}";
+
+  g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_USERS, users, &error));
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_MASTER_DATA, master_data, &error));
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_last_sync (machine (), now, &error));
+  g_assert_no_error (error);
+}
+
+static void
+add_packet (const char *rid,
+            const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = g_strdup_printf ("sealed packet %s", rid);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, contents, -1);
+  g_autofree char *path = g_build_filename (reg_store_get_packet_dir (store ()), rid, NULL);
+  g_autofree char *preview_json = NULL;
+  g_autoptr(GBytes) preview = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (reg_store_add_packet (store (), rid, path, hash, strlen (contents), "operator1", &error));
+  g_assert_no_error (error);
+
+  preview_json = g_strdup_printf ("{\"fullName\": [{\"language\": \"eng\", \"value\": \"%s\"}],"
+                                  " \"dateOfBirth\": \"1990/05/17\"}", name);
+  preview = g_bytes_new (preview_json, strlen (preview_json));
+  g_assert_true (reg_store_add_preview (store (), rid, preview, &error));
+  g_assert_no_error (error);
+}
+
+static void
+sign_in (const char *user_id,
+         const char *password)
+{
+  GtkWidget *login = page ();
+
+  g_assert_true (REG_IS_LOGIN_PAGE (login));
+  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password);
+  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in", NULL));
+  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+}
+
+static void
+sign_out (void)
+{
+  if (reg_window_get_user_id (REG_WINDOW (window)) != NULL)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.sign-out", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+}
+
+static void
+test_password_verifier (void)
+{
+  g_assert_true (reg_password_verify (OPERATOR_HASH, OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify (OPERATOR_HASH, "correct horsE"));
+  g_assert_true (reg_password_verify (SUPERVISOR_HASH, SUPERVISOR_PASSWORD));
+  g_assert_false (reg_password_verify (SUPERVISOR_HASH, ""));
+
+  /* Malformed or out-of-bounds strings never match. */
+  g_assert_false (reg_password_verify (NULL, OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("", OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("$bcrypt$ln=12,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw", OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("$scrypt$ln=30,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw", OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("$scrypt$ln=12,r=8,p=1$AAECAwQFBgcICQoLDA0ODw==$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw", OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("$scrypt$ln=12,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$mxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw", OPERATOR_PASSWORD));
+  g_assert_false (reg_password_verify ("$scrypt$ln=12,r=8$AAECAwQFBgcICQoLDA0ODw$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw", OPERATOR_PASSWORD));
+}
+
+static void
+test_setup_generates_key (void)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *expected = NULL;
+  const char *shown;
+  GString *compact;
+
+  /* A fresh workstation opens on the server address. */
+  g_assert_true (REG_IS_SETUP_PAGE (page ()));
+  g_assert_false (reg_machine_has_key (machine ()));
+
+  reg_setup_page_set_address (REG_SETUP_PAGE (page ()), "https://idem.example.org");
+  g_assert_true (gtk_widget_activate_action (page (), "setup-page.continue", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+
+  /* Then the machine makes its key and shows its fingerprint. */
+  g_assert_true (REG_IS_MACHINE_PAGE (page ()));
+  WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
+  g_assert_true (reg_machine_has_key (machine ()));
+  shown = named_label_text ("fingerprint");
+  compact = g_string_new (NULL);
+  for (const char *c = shown; *c != '\0'; c++)
+    if (!g_ascii_isspace (*c))
+      g_string_append_c (compact, g_ascii_tolower (*c));
+  expected = idem_public_key_fingerprint (reg_machine_get_signing_key (machine ()));
+  g_assert_cmpstr (compact->str, ==, expected);
+  g_assert_cmpstr (compact->str, ==, reg_machine_get_key_fingerprint (machine ()));
+  g_string_free (compact, TRUE);
+  gui_test_assert_accessible (GTK_WIDGET (window));
+  screenshot ("registration-machine-en");
+
+  /* The page survives a change of language, and keeps the key. */
+  gui_test_set_language (GTK_WIDGET (window), "fr");
+  g_assert_true (REG_IS_MACHINE_PAGE (page ()));
+  screenshot ("registration-machine-fr");
+  gui_test_set_language (GTK_WIDGET (window), "en");
+  g_assert_cmpstr (reg_machine_get_key_fingerprint (machine ()), ==, expected);
+
+  /* A machine ID that is not 5 digits is refused next to the field. */
+  reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), "12a");
+  g_assert_true (gtk_widget_activate_action (page (), "machine-page.check", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 1);
+  g_assert_true (REG_IS_MACHINE_PAGE (page ()));
+  gui_test_assert_label (page (), "“12a” is not a machine ID: your administrator gives you one of 5 digits");
+  g_assert_null (reg_machine_get_machine_id (machine ()));
+
+  reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), "10001");
+  g_assert_true (gtk_widget_activate_action (page (), "machine-page.check", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpstr (reg_machine_get_machine_id (machine ()), ==, "10001");
+  stored = reg_store_get_value (store (), "machine-id");
+  g_assert_cmpstr (stored, ==, "10001");
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+}
+
+static void
+test_login (void)
+{
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+
+  /* Not synced yet: nobody to check against. */
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  gui_test_assert_label (page (), "Sign-in needs a synced machine");
+
+  apply_sync ();
+
+  /* Wrong password, unknown user, inactive user: the same answer. */
+  sign_in ("operator1", "wrong horse");
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  gui_test_assert_label (page (), "The user ID or password is wrong");
+  gui_test_assert_label (page (), "Check them and try again. 4 attempts are left before this user is locked out.");
+  g_assert_cmpuint (reg_store_get_login_failures (store (), "operator1", NULL), ==, 1);
+  screenshot ("registration-login-wrong-en");
+
+  sign_in ("nobody", OPERATOR_PASSWORD);
+  gui_test_assert_label (page (), "The user ID or password is wrong");
+  sign_in ("retired1", OPERATOR_PASSWORD);
+  gui_test_assert_label (page (), "The user ID or password is wrong");
+  g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
+
+  /* The right password, offline: home, and the failures are forgotten. */
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, "operator1");
+  g_assert_cmpuint (reg_store_get_login_failures (store (), "operator1", NULL), ==, 0);
+  gui_test_assert_label (page (), "Signed in as operator1");
+  sign_out ();
+}
+
+static void
+test_login_lockout (void)
+{
+  g_settings_set_int (settings (), "lockout-seconds", 600);
+
+  for (guint i = 0; i < 5; i++)
+    sign_in ("operator2", "guess");
+  gui_test_assert_label (page (), "This user is locked out");
+  gui_test_assert_label (page (), "Too many sign-ins failed in a row. Try again in 10 minutes, or ask your supervisor.");
+  screenshot ("registration-login-locked-en");
+
+  /* Locked: even the right password is turned away. */
+  sign_in ("operator2", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  gui_test_assert_label (page (), "This user is locked out");
+  g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
+
+  /* Other users are not. */
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  sign_out ();
+
+  /* When the lockout time has passed, the right password works again. */
+  g_settings_set_int (settings (), "lockout-seconds", 1);
+  g_usleep (1100 * 1000);
+  sign_in ("operator2", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  sign_out ();
+  g_settings_reset (settings (), "lockout-seconds");
+}
+
+static void
+test_home_counts (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  add_packet ("10001100010000120261122040500", "Amina Diallo");
+  add_packet ("10001100010000220261122040600", "Jean Dupont");
+  add_packet ("10001100010000320261122040700", "Fatima Zahra");
+  g_assert_true (reg_store_set_supervisor_decision (store (), "10001100010000320261122040700", TRUE,
+                                                    "supervisor1", NULL, &error));
+  g_assert_no_error (error);
+
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_cmpstr (named_label_text ("today-count"), ==, "3");
+  g_assert_cmpstr (named_label_text ("pending-count"), ==, "2");
+  g_assert_cmpstr (named_label_text ("upload-count"), ==, "1");
+  g_assert_cmpstr (named_label_text ("server-state"), ==, "Not checked yet");
+  g_assert_cmpstr (named_label_text ("last-sync"), !=, "Never");
+
+  /* What needs the server or the form is offered disabled, with a reason,
+   * rather than as a button that fails. */
+  g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "Upload")));
+  g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
+  g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "Export")));
+  g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "Supervisor Review")));
+  gui_test_assert_accessible (GTK_WIDGET (window));
+  screenshot ("registration-home-en");
+
+  gui_test_set_language (GTK_WIDGET (window), "ar");
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  gui_test_assert_direction (GTK_WIDGET (window), GTK_TEXT_DIR_RTL);
+  screenshot ("registration-home-ar");
+  gui_test_set_language (GTK_WIDGET (window), "en");
+
+  sign_out ();
+}
+
+static void
+test_review (void)
+{
+  g_autoptr(RegPacket) approved = NULL;
+  g_autoptr(RegPacket) rejected = NULL;
+  RegReviewPage *review;
+
+  /* An operator sees the list but cannot decide. */
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-review", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  review = REG_REVIEW_PAGE (page ());
+  gui_test_assert_label (page (), "Only a supervisor can approve or reject registrations. Ask your supervisor to sign in.");
+  g_assert_true (reg_review_page_select (review, "10001100010000120261122040500"));
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), OPERATOR_PASSWORD);
+  gtk_widget_activate_action (page (), "review-page.approve", NULL);
+  g_assert_false (reg_review_page_get_busy (review));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpuint (reg_store_count_packets (store (), REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 2);
+  sign_out ();
+
+  sign_in ("supervisor1", SUPERVISOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-review", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  review = REG_REVIEW_PAGE (page ());
+  g_assert_cmpuint (reg_review_page_get_n_pending (review), ==, 2);
+  gui_test_assert_label (page (), "2 registrations are waiting for review.");
+
+  /* The preview opens from the workstation's sealed copy. */
+  g_assert_true (reg_review_page_select (review, "10001100010000120261122040500"));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_assert_label (page (), "Amina Diallo");
+  gui_test_assert_label (page (), "Full name");
+  screenshot ("registration-review-en");
+
+  /* A wrong password signs nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), "nope");
+  g_assert_true (gtk_widget_activate_action (page (), "review-page.approve", NULL));
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  gui_test_assert_label (page (), "The password is wrong. Enter your own password to sign the decision.");
+  g_assert_cmpuint (reg_store_count_packets (store (), REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 2);
+
+  /* Approve. */
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), SUPERVISOR_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (page (), "review-page.approve", NULL));
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  gui_test_assert_label (page (), "Registration 10001100010000120261122040500 was approved.");
+  approved = reg_store_get_packet (store (), "10001100010000120261122040500", NULL);
+  g_assert_cmpint (approved->state, ==, REG_PACKET_STATE_APPROVED);
+  g_assert_cmpstr (approved->supervisor_id, ==, "supervisor1");
+  g_assert_cmpuint (reg_review_page_get_n_pending (review), ==, 1);
+
+  /* Reject with a reason from master data. */
+  g_assert_true (reg_review_page_select (review, "10001100010000220261122040600"));
+  g_assert_false (reg_review_page_set_reason (review, "NOT_A_REASON"));
+  g_assert_true (reg_review_page_set_reason (review, "WRONG_DOCUMENT"));
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), SUPERVISOR_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (page (), "review-page.reject", NULL));
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  rejected = reg_store_get_packet (store (), "10001100010000220261122040600", NULL);
+  g_assert_cmpint (rejected->state, ==, REG_PACKET_STATE_REJECTED_BY_SUPERVISOR);
+  g_assert_cmpstr (rejected->supervisor_reason, ==, "WRONG_DOCUMENT");
+  gui_test_assert_label (page (), "Registration 10001100010000220261122040600 was rejected.");
+  g_assert_cmpuint (reg_review_page_get_n_pending (review), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-home", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpstr (named_label_text ("pending-count"), ==, "0");
+  g_assert_cmpstr (named_label_text ("upload-count"), ==, "3");
+  sign_out ();
+}
+
+static void
+test_export (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = g_build_filename (directory, "usb-stick", NULL);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *export_dir = NULL;
+  g_autofree char *manifest = NULL;
+  JsonArray *packets;
+  const char *name;
+
+  g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
+  folder = g_file_new_for_path (target);
+
+  sign_in ("supervisor1", SUPERVISOR_PASSWORD);
+  reg_home_page_export_to (REG_HOME_PAGE (page ()), folder);
+  WAIT_UNTIL (gtk_widget_get_visible (find_named (page (), "home-message")));
+  g_assert_true (g_str_has_prefix (named_label_text ("home-message"), "3 packets were exported to "));
+  screenshot ("registration-export-en");
+
+  dir = g_dir_open (target, 0, &error);
+  g_assert_no_error (error);
+  name = g_dir_read_name (dir);
+  g_assert_nonnull (name);
+  g_assert_true (g_str_has_prefix (name, "idem-export-10001-"));
+  export_dir = g_build_filename (target, name, NULL);
+  g_assert_null (g_dir_read_name (dir));
+
+  manifest = g_build_filename (export_dir, "manifest.json", NULL);
+  json_parser_load_from_file (parser, manifest, &error);
+  g_assert_no_error (error);
+  packets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "packets");
+  g_assert_cmpuint (json_array_get_length (packets), ==, 3);
+
+  /* Each copy matches the hash the manifest gives, and the store's. */
+  for (guint i = 0; i < json_array_get_length (packets); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (packets, i);
+      g_autofree char *copy = g_build_filename (export_dir, json_object_get_string_member (entry, "file"), NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *hash = NULL;
+      g_autoptr(RegPacket) packet = NULL;
+      gsize length;
+
+      g_file_get_contents (copy, &contents, &length, &error);
+      g_assert_no_error (error);
+      hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+      g_assert_cmpstr (hash, ==, json_object_get_string_member (entry, "packetHashValue"));
+      packet = reg_store_get_packet (store (), json_object_get_string_member (entry, "registrationId"), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hash, ==, packet->packet_hash);
+      g_assert_cmpint (packet->state, !=, REG_PACKET_STATE_UPLOADED);
+    }
+
+  sign_out ();
+}
+
+static void
+test_idle_sign_out (void)
+{
+  const char *message;
+
+  g_settings_set_int (settings (), "idle-logout-seconds", 3);
+  g_settings_set_int (settings (), "idle-warning-seconds", 2);
+
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+
+  /* The countdown shows, and activity cancels it. */
+  WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
+  message = reg_window_get_idle_message (REG_WINDOW (window));
+  g_assert_true (g_str_has_prefix (message, "No activity: you will be signed out in "));
+  screenshot ("registration-idle-warning-en");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.stay-signed-in", NULL));
+  g_assert_null (reg_window_get_idle_message (REG_WINDOW (window)));
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+
+  /* Left alone, the operator is signed out. */
+  WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
+  WAIT_UNTIL (REG_IS_LOGIN_PAGE (page ()));
+  g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
+  g_assert_null (reg_window_get_idle_message (REG_WINDOW (window)));
+
+  g_settings_reset (settings (), "idle-logout-seconds");
+  g_settings_reset (settings (), "idle-warning-seconds");
+}
+
+static void
+test_cold_start (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(RegApplication) fresh = NULL;
+      GtkWindow *fresh_window;
+      gint64 start;
+
+      /* The workstation set up above, started afresh. */
+      g_settings_set_string (settings (), "server-url", "https://idem.example.org");
+      start = g_get_monotonic_time ();
+
+      fresh = reg_application_new ();
+      fresh_window = gui_test_start_application (G_APPLICATION (fresh));
+      gui_test_wait_frames (GTK_WIDGET (fresh_window), 1);
+      g_assert_true (REG_IS_LOGIN_PAGE (reg_window_get_page (REG_WINDOW (fresh_window))));
+      /* A figure for the record, not a pass mark: tests are not timed. */
+      g_printerr ("cold start to sign-in window: %.0f ms\n",
+                  (g_get_monotonic_time () - start) / 1000.0);
+      gtk_window_destroy (fresh_window);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gui_test_init (&argc, &argv);
+
+  if (!g_test_subprocess ())
+    {
+      directory = g_dir_make_tmp ("idem-reg-shell-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
+      g_settings_set_string (settings (), "server-url", "");
+      g_settings_set_string (settings (), "language", "en");
+
+      app = reg_application_new ();
+      window = gui_test_start_application (G_APPLICATION (app));
+    }
+
+  g_test_add_func ("/registration/shell/password-verifier", test_password_verifier);
+  g_test_add_func ("/registration/shell/setup-generates-key", test_setup_generates_key);
+  g_test_add_func ("/registration/shell/login", test_login);
+  g_test_add_func ("/registration/shell/login-lockout", test_login_lockout);
+  g_test_add_func ("/registration/shell/home-counts", test_home_counts);
+  g_test_add_func ("/registration/shell/review", test_review);
+  g_test_add_func ("/registration/shell/export", test_export);
+  g_test_add_func ("/registration/shell/idle-sign-out", test_idle_sign_out);
+  g_test_add_func ("/registration/shell/cold-start", test_cold_start);
+
+  status = g_test_run ();
+
+  if (window != NULL)
+    gtk_window_destroy (window);
+  g_clear_object (&app);
+  if (directory != NULL)
+    remove_tree (directory);
+  g_free (directory);
+
+  return status;
+}
