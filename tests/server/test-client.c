@@ -261,7 +261,8 @@ test_signed_calls (Fixture       *fixture,
   g_autoptr(JsonNode) echo = NULL;
   g_autoptr(JsonNode) posted = NULL;
   g_autoptr(JsonNode) request = json_from_string ("{\"rids\":[\"10001100110000120260131120000\"]}", NULL);
-  g_autoptr(GBytes) packet = g_bytes_new_static ("PK\003\004 not really a zip", 25);
+  static const char zip_like[] = "PK\003\004 not really a zip";
+  g_autoptr(GBytes) packet = g_bytes_new_static (zip_like, sizeof zip_like - 1);
   JsonObject *object;
 
   idem_client_set_machine_key (fixture->client, "10011", fixture->key);
