@@ -6,7 +6,7 @@
  * (srv-machine-auth.c), answered in the usual envelope:
  *
  *   GET /v1/sync/masterdata?since=N   coded lists, locations, applicant-valid documents
- *   GET /v1/sync/centre?since=N       the machine's centre, working hours, holidays
+ *   GET /v1/sync/centre?since=N       the machine's centre, working hours, holidays, devices
  *   GET /v1/sync/users?since=N        the centre's operators and supervisors
  *   GET /v1/sync/schema?since=N       the latest published ID schema and UI spec
  *   GET /v1/sync/certificate          the centre+machine's packet-encryption certificate
@@ -548,6 +548,45 @@ add_centre (JsonBuilder  *builder,
   return TRUE;
 }
 
+/* The centre's devices (readers, cameras, …) changed since `since`,
+ * deactivated ones included: each has a version of its own. */
+static gboolean
+add_devices (JsonBuilder  *builder,
+             sqlite3      *db,
+             SyncRequest  *request,
+             GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = prepare_delta (db,
+                        "SELECT id, type, make, model, serial, machine_id, status, version FROM device"
+                        " WHERE version > ?1 AND version <= ?2 AND centre_id = ?3 ORDER BY id",
+                        request, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 3, request->centre_id, -1, SQLITE_STATIC);
+
+  json_builder_set_member_name (builder, "devices");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      add_text (builder, "id", stmt, 0);
+      add_text (builder, "type", stmt, 1);
+      add_text (builder, "make", stmt, 2);
+      add_text (builder, "model", stmt, 3);
+      add_text (builder, "serial", stmt, 4);
+      add_text (builder, "machineId", stmt, 5);
+      add_text (builder, "status", stmt, 6);
+      add_int (builder, "version", stmt, 7);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return step_done (db, rc, error);
+}
+
 static void
 centre_cb (SoupServerMessage *msg,
            GHashTable        *params,
@@ -564,7 +603,8 @@ centre_cb (SoupServerMessage *msg,
 
   json_builder_begin_object (builder);
   add_versions (builder, &request);
-  if (!add_centre (builder, db, &request, &error))
+  if (!add_centre (builder, db, &request, &error) ||
+      !add_devices (builder, db, &request, &error))
     {
       respond_internal (&request, error);
       return;

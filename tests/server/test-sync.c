@@ -100,6 +100,10 @@ static const char country[] =
   "  ('10002', '{\"eng\":\"Kénitra\"}', 'KEN', 'Africa/Casablanca', NULL, NULL, NULL, 'ACTIVE', 3);"
   "INSERT INTO centre_working_hours (centre_id, weekday, opens, closes) VALUES"
   "  ('10001', 1, '08:30', '16:30'), ('10001', 2, '08:30', '16:30'), ('10002', 1, '09:00', '12:00');"
+  "INSERT INTO device (id, type, make, model, serial, centre_id, machine_id, status, version) VALUES"
+  "  ('FP-1', 'FINGERPRINT', 'Acme', 'Scan 5', 'SN001', '10001', NULL, 'ACTIVE', 1),"
+  "  ('CAM-1', 'CAMERA', 'Acme', 'Cam 2', 'SN002', '10001', NULL, 'INACTIVE', 3),"
+  "  ('FP-9', 'FINGERPRINT', 'Acme', 'Scan 5', 'SN009', '10002', NULL, 'ACTIVE', 1);"
   "INSERT INTO centre_holiday (centre_id, date, names) VALUES"
   "  ('10001', '2026-11-18', '{\"eng\":\"Independence Day\"}');"
   "INSERT INTO master_data (type, code, names, attributes, active, version) VALUES"
@@ -223,13 +227,15 @@ assert_signed_by_server (Fixture            *fixture,
                                      altered->data, altered->len), !=, 1);
 }
 
-/* GETs @path_and_query signed as @machine_id (unsigned when @key is NULL). */
+/* GETs @path_and_query signed as @machine_id (unsigned when @key is
+ * NULL), with @request_body when not NULL. */
 static void
-sync_get (Fixture    *fixture,
-          EVP_PKEY   *key,
-          const char *machine_id,
-          const char *path_and_query,
-          Answer     *answer)
+sync_send (Fixture    *fixture,
+           EVP_PKEY   *key,
+           const char *machine_id,
+           const char *path_and_query,
+           GBytes     *request_body,
+           Answer     *answer)
 {
   g_autofree char *url = g_strconcat (fixture->url, path_and_query + 1, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
@@ -242,12 +248,15 @@ sync_get (Fixture    *fixture,
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), fixture->certificate);
   if (key != NULL)
     {
-      g_auto(GStrv) headers = idem_request_sign (key, machine_id, "GET", path_and_query, NULL, NULL, &error);
+      g_auto(GStrv) headers = idem_request_sign (key, machine_id, "GET", path_and_query, request_body, NULL, &error);
 
       g_assert_no_error (error);
       for (guint i = 0; headers[i] != NULL; i += 2)
         soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
     }
+
+  if (request_body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
 
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &body);
   while (body == NULL)
@@ -265,6 +274,16 @@ sync_get (Fixture    *fixture,
 
   if (answer->status == SOUP_STATUS_OK)
     assert_signed_by_server (fixture, soup_message_get_response_headers (msg), body);
+}
+
+static void
+sync_get (Fixture    *fixture,
+          EVP_PKEY   *key,
+          const char *machine_id,
+          const char *path_and_query,
+          Answer     *answer)
+{
+  sync_send (fixture, key, machine_id, path_and_query, NULL, answer);
 }
 
 static JsonObject *
@@ -351,6 +370,7 @@ test_centre (Fixture       *fixture,
 {
   g_auto(Answer) full = { 0 };
   g_auto(Answer) unchanged = { 0 };
+  g_autofree char *devices = NULL;
   JsonObject *centre;
   JsonArray *hours;
 
@@ -366,9 +386,18 @@ test_centre (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (hours, 0), "opens"), ==, "08:30");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (centre, "holidays")), ==, 1);
 
-  /* Only its own centre, and only when it changed. */
+  devices = keys_of (json_object_get_array_member (response_of (&full), "devices"), "id", NULL);
+  g_assert_cmpstr (devices, ==, "CAM-1 FP-1");
+
+  /* Only its own centre, and only when it changed; devices by their own
+   * versions, the deactivated camera included. */
   sync_get (fixture, fixture->key, "10011", "/v1/sync/centre?since=2", &unchanged);
   g_assert_true (json_object_get_null_member (response_of (&unchanged), "centre"));
+  g_clear_pointer (&devices, g_free);
+  devices = keys_of (json_object_get_array_member (response_of (&unchanged), "devices"), "id", NULL);
+  g_assert_cmpstr (devices, ==, "CAM-1");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (response_of (&unchanged), "devices"), 0),
+                                                  "status"), ==, "INACTIVE");
 }
 
 static void
@@ -554,6 +583,18 @@ test_bad_since (Fixture       *fixture,
   sync_get (fixture, fixture->key, "10011", "/v1/sync/masterdata?since=4", &ahead);
   g_assert_cmpuint (ahead.status, ==, SOUP_STATUS_CONFLICT);
   g_assert_cmpstr (ahead.code, ==, "IDM-SYN-AHEAD");
+
+  /* Sync requests carry no body; a large one is refused before anything
+   * is looked at, even when signed. */
+  {
+    g_autofree char *padding = g_strnfill (5000, ' ');
+    g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&padding), 5000);
+    g_auto(Answer) oversize = { 0 };
+
+    sync_send (fixture, fixture->key, "10011", "/v1/sync/masterdata", body, &oversize);
+    g_assert_cmpuint (oversize.status, ==, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+    g_assert_cmpstr (oversize.code, ==, "IDM-SYN-BODY");
+  }
 }
 
 int
