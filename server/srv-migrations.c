@@ -252,6 +252,8 @@ static const SrvMigration migrations[] = {
     ") STRICT;"
     /* Where each audited call came from: a client address or a machine. */
     "ALTER TABLE audit_event ADD COLUMN origin TEXT;"
+    /* The sync clock value of each publication, for machines' deltas. */
+    "ALTER TABLE published_document ADD COLUMN sync_version INTEGER NOT NULL DEFAULT 0;"
     /* Bearer tokens of logged-in users (srv-admin-auth.c), stored only as
      * HMAC-SHA256 under a server key: a copy of the database logs no one
      * in.  Times are Unix seconds. */

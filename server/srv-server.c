@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "srv-server.h"
+#include "srv-admin.h"
 #include "srv-abis-api.h"
 #include "srv-abis-builtin.h"
 #include "srv-abis-http.h"
@@ -227,6 +228,7 @@ srv_server_start (SrvServer  *self,
   srv_abis_api_add_routes (self->router, self);
   srv_sync_add_routes (self->router, self);
   srv_admin_auth_add_routes (self->router, self);
+  srv_admin_add_routes (self->router, self);
   srv_router_attach (self->router, self->soup);
 
   if (!start_listening (self, error))

@@ -37,6 +37,7 @@ admin_fixture_tear_down (AdminFixture  *fixture,
   g_clear_pointer (&fixture->tmp_dir, g_free);
   g_clear_pointer (&fixture->data_dir, g_free);
   g_clear_pointer (&fixture->url, g_free);
+  g_clear_pointer (&fixture->token, g_free);
 }
 
 void
@@ -53,6 +54,15 @@ admin_fixture_start (AdminFixture *fixture)
   g_assert_true (srv_server_start (fixture->server, &error));
   g_assert_no_error (error);
   fixture->url = srv_server_get_url (fixture->server);
+}
+
+/* Starts the server with an administrator "root" logged in. */
+void
+admin_fixture_start_admin (AdminFixture *fixture)
+{
+  admin_fixture_start (fixture);
+  admin_add_user (fixture, "root", "root password", "ADMIN");
+  fixture->token = admin_login (fixture, "root", "root password");
 }
 
 static gboolean
@@ -288,4 +298,79 @@ admin_exec (AdminFixture *fixture,
 
   srv_database_exec (srv_server_get_database (fixture->server), sql, &error);
   g_assert_no_error (error);
+}
+
+gint64
+admin_sync_clock (AdminFixture *fixture)
+{
+  return admin_query_int (fixture, "SELECT version FROM sync_clock");
+}
+
+/**
+ * admin_expect:
+ * @out: (out): where to keep the response, which owns the object returned
+ *
+ * Calls with the fixture's token and checks the status.
+ *
+ * Returns: (transfer none): the envelope's "response" object
+ */
+JsonObject *
+admin_expect (AdminFixture     *fixture,
+              SrvTestResponse **out,
+              const char       *method,
+              const char       *path,
+              const char       *body,
+              guint             status)
+{
+  SrvTestResponse *response = admin_call (fixture, method, path, fixture->token, body);
+
+  if (response->status != status)
+    g_error ("%s %s: status %u, expected %u: %.*s", method, path, response->status, status,
+             (int) g_bytes_get_size (response->body), (const char *) g_bytes_get_data (response->body, NULL));
+
+  *out = response;
+  if (status >= 400)
+    return NULL;
+  return admin_response_object (response);
+}
+
+/**
+ * admin_assert_refused:
+ * @count_sql: a query counting the rows the call must not change
+ *
+ * Checks that a call is refused with @status and @code, that the rows
+ * counted and the sync clock are unchanged, and that the refusal was
+ * audited.
+ */
+void
+admin_assert_refused (AdminFixture *fixture,
+                      const char   *method,
+                      const char   *path,
+                      const char   *body,
+                      guint         status,
+                      const char   *code,
+                      const char   *count_sql)
+{
+  g_autoptr(SrvTestResponse) response = NULL;
+  gint64 rows = admin_query_int (fixture, count_sql);
+  gint64 clock = admin_sync_clock (fixture);
+  gint64 refusals = admin_query_int (fixture, "SELECT count(*) FROM audit_event WHERE outcome = 'failure'");
+  g_autofree char *detail = NULL;
+
+  response = admin_call (fixture, method, path, fixture->token, body);
+  if (response->status != status || g_strcmp0 (admin_error_code (response), code) != 0)
+    g_error ("%s %s %s: status %u, expected %u %s: %.*s", method, path, body != NULL ? body : "", response->status,
+             status, code, (int) g_bytes_get_size (response->body), (const char *) g_bytes_get_data (response->body, NULL));
+
+  g_assert_cmpint (admin_query_int (fixture, count_sql), ==, rows);
+  g_assert_cmpint (admin_sync_clock (fixture), ==, clock);
+
+  /* Reads are not audited; refused writes are, with the code. */
+  if (!g_str_equal (method, "GET"))
+    {
+      g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM audit_event WHERE outcome = 'failure'"), ==,
+                       refusals + 1);
+      detail = admin_query_text (fixture, "SELECT detail FROM audit_event ORDER BY id DESC LIMIT 1");
+      g_assert_cmpstr (detail, ==, code);
+    }
 }

@@ -19,6 +19,7 @@ typedef struct
   SoupSession     *session;
   GTlsCertificate *certificate;
   char            *url;
+  char            *token;
 } AdminFixture;
 
 void             admin_fixture_set_up      (AdminFixture  *fixture,
@@ -26,6 +27,7 @@ void             admin_fixture_set_up      (AdminFixture  *fixture,
 void             admin_fixture_tear_down   (AdminFixture  *fixture,
                                             gconstpointer  user_data);
 void             admin_fixture_start       (AdminFixture  *fixture);
+void             admin_fixture_start_admin (AdminFixture  *fixture);
 
 SrvTestResponse *admin_call                (AdminFixture  *fixture,
                                             const char    *method,
@@ -53,5 +55,19 @@ char            *admin_query_text          (AdminFixture  *fixture,
                                             const char    *sql);
 void             admin_exec                (AdminFixture  *fixture,
                                             const char    *sql);
+JsonObject      *admin_expect              (AdminFixture  *fixture,
+                                            SrvTestResponse **out,
+                                            const char    *method,
+                                            const char    *path,
+                                            const char    *body,
+                                            guint          status);
+void             admin_assert_refused      (AdminFixture  *fixture,
+                                            const char    *method,
+                                            const char    *path,
+                                            const char    *body,
+                                            guint          status,
+                                            const char    *code,
+                                            const char    *count_sql);
+gint64           admin_sync_clock          (AdminFixture  *fixture);
 
 G_END_DECLS
