@@ -29,6 +29,7 @@ typedef struct
   const IdemUiField   *ui;
   char                *id;
   char                *label;
+  char                *group;
   gboolean             is_simple;
   gboolean             is_dropdown;
   gboolean             is_date;
@@ -55,6 +56,9 @@ struct _RegDemographicsStep
   gpointer           master_data_user_data;
   GPtrArray         *fields;
   GPtrArray         *blocklist;
+  GtkBox            *page;
+  gboolean           update_mode;
+  GHashTable        *selected_groups;
   gboolean           updating;
 };
 
@@ -65,6 +69,7 @@ field_free (Field *field)
 {
   g_free (field->id);
   g_free (field->label);
+  g_free (field->group);
   g_clear_pointer (&field->choices, g_ptr_array_unref);
   g_free (field->error);
   g_free (field);
@@ -305,7 +310,12 @@ update_visibility (RegDemographicsStep *self)
       const char *value;
       gboolean visible = TRUE;
 
-      if (idem_ui_field_get_visible_condition (field->ui, &condition_field, &operator_name, &value))
+      /* An update asks only for the groups of fields being changed. */
+      if (self->update_mode && field->ui != NULL)
+        visible = field->group != NULL && g_hash_table_contains (self->selected_groups, field->group);
+
+      if (visible && field->ui != NULL &&
+          idem_ui_field_get_visible_condition (field->ui, &condition_field, &operator_name, &value))
         {
           Field *other = find_field (self, condition_field);
           g_autofree char *text = other != NULL ? field_text (other, 0) : NULL;
@@ -489,6 +499,7 @@ add_field (RegDemographicsStep *self,
   field->label = g_strdup (idem_ui_field_has_label (ui, self->languages[0])
                            ? idem_ui_field_get_label (ui, self->languages[0])
                            : idem_ui_field_get_label (ui, "eng"));
+  field->group = g_strdup (idem_ui_field_get_group (ui));
   field->is_simple = idem_id_field_get_kind (id_field) == IDEM_ID_FIELD_KIND_SIMPLE;
   field->is_dropdown = g_str_equal (control, "dropdown");
   field->is_date = g_str_equal (control, "ageDate");
@@ -554,6 +565,7 @@ reg_demographics_step_finalize (GObject *object)
     g_free (self->languages[i]);
   g_ptr_array_unref (self->fields);
   g_ptr_array_unref (self->blocklist);
+  g_hash_table_unref (self->selected_groups);
 
   G_OBJECT_CLASS (reg_demographics_step_parent_class)->finalize (object);
 }
@@ -569,6 +581,7 @@ reg_demographics_step_init (RegDemographicsStep *self)
 {
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->blocklist = g_ptr_array_new_with_free_func (g_free);
+  self->selected_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -623,6 +636,7 @@ reg_demographics_step_new (IdemIdSchema      *schema,
     }
 
   page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  self->page = GTK_BOX (page);
   gtk_widget_set_margin_top (page, 18);
   gtk_widget_set_margin_bottom (page, 18);
   gtk_widget_set_margin_start (page, 12);
@@ -870,4 +884,135 @@ reg_demographics_step_get_summary (RegDemographicsStep *self)
     }
 
   return summary;
+}
+
+static void
+group_toggled_cb (GtkCheckButton *check,
+                  gpointer        user_data)
+{
+  RegDemographicsStep *self = user_data;
+  const char *group = g_object_get_data (G_OBJECT (check), "group");
+
+  reg_demographics_step_set_group_selected (self, group, gtk_check_button_get_active (check));
+}
+
+/**
+ * reg_demographics_step_set_update_mode:
+ * @self: a form just made
+ *
+ * Turns the form into an update of an existing identity: the operator
+ * enters the resident's UIN and chooses which groups of fields change;
+ * only those are shown, checked and stored.
+ */
+void
+reg_demographics_step_set_update_mode (RegDemographicsStep *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const IdemIdField *uin_field;
+  GtkWidget *groups_list;
+  GtkWidget *uin_list;
+  GtkWidget *heading;
+  Field *field;
+
+  g_return_if_fail (REG_IS_DEMOGRAPHICS_STEP (self));
+  g_return_if_fail (!self->update_mode);
+
+  self->update_mode = TRUE;
+
+  heading = gtk_label_new (_("Information to change"));
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  groups_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (groups_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (groups_list, "boxed-list");
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *other = g_ptr_array_index (self->fields, i);
+      GtkWidget *row;
+      GtkWidget *check;
+
+      if (other->group == NULL || g_hash_table_contains (seen, other->group))
+        continue;
+      g_hash_table_add (seen, other->group);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), other->group);
+      check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (check), "group", g_strdup (other->group), g_free);
+      g_signal_connect (check, "toggled", G_CALLBACK (group_toggled_cb), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_list_box_append (GTK_LIST_BOX (groups_list), row);
+    }
+
+  uin_field = idem_id_schema_lookup_field (self->schema, "UIN");
+  field = g_new0 (Field, 1);
+  field->self = self;
+  field->id = g_strdup ("UIN");
+  field->label = g_strdup (_("UIN"));
+  field->is_simple = uin_field != NULL && idem_id_field_get_kind (uin_field) == IDEM_ID_FIELD_KIND_SIMPLE;
+  field->required = TRUE;
+  field->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  field->container = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  uin_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (uin_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (uin_list, "boxed-list");
+  field->entries[0] = new_entry_row (_("The resident’s UIN"));
+  gtk_list_box_append (GTK_LIST_BOX (uin_list), field->entries[0]);
+  g_signal_connect (field->entries[0], "changed", G_CALLBACK (entry_changed_cb), field);
+  field->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (field->error_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (field->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (field->error_label), FALSE);
+  gtk_box_append (GTK_BOX (field->container), uin_list);
+  gtk_box_append (GTK_BOX (field->container), GTK_WIDGET (field->error_label));
+  g_ptr_array_insert (self->fields, 0, field);
+
+  gtk_box_prepend (self->page, groups_list);
+  gtk_box_prepend (self->page, heading);
+  gtk_box_prepend (self->page, field->container);
+
+  update_visibility (self);
+}
+
+/**
+ * reg_demographics_step_set_group_selected:
+ * @self: a form in update mode
+ * @group: a UI spec group, like `Address`
+ * @selected: whether the group's fields change
+ */
+void
+reg_demographics_step_set_group_selected (RegDemographicsStep *self,
+                                          const char          *group,
+                                          gboolean             selected)
+{
+  g_return_if_fail (REG_IS_DEMOGRAPHICS_STEP (self));
+  g_return_if_fail (group != NULL);
+
+  if (selected)
+    g_hash_table_add (self->selected_groups, g_strdup (group));
+  else
+    g_hash_table_remove (self->selected_groups, group);
+  update_visibility (self);
+}
+
+/**
+ * reg_demographics_step_get_field_visible:
+ * @self: the form
+ * @field: a field id
+ *
+ * Returns: whether @field is shown (and so checked and stored)
+ */
+gboolean
+reg_demographics_step_get_field_visible (RegDemographicsStep *self,
+                                         const char          *field_id)
+{
+  Field *field;
+
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), FALSE);
+  g_return_val_if_fail (field_id != NULL, FALSE);
+
+  field = find_field (self, field_id);
+
+  return field != NULL && field_is_visible (field);
 }

@@ -719,6 +719,8 @@ reg_flow_new (const RegFlowSetup *setup)
   self->steps[STEP_DEMOGRAPHICS] = reg_demographics_step_new (self->schema, self->ui_spec, setup->primary_language,
                                                               setup->secondary_language, setup->master_data,
                                                               setup->master_data_user_data);
+  if (self->process == IDEM_PACKET_PROCESS_UPDATE)
+    reg_demographics_step_set_update_mode (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
   self->steps[STEP_DOCUMENTS] = reg_documents_step_new (self->ui_spec, setup->primary_language, setup->master_data,
                                                         setup->master_data_user_data);
   self->steps[STEP_FACE] = reg_face_step_new (self->camera);

@@ -395,6 +395,71 @@ sealed_cb (RegFlow    *flow,
 }
 
 static void
+fill_address (RegDemographicsStep *form)
+{
+  g_assert_true (reg_demographics_step_set_value (form, "addressLine1", NULL, "12 Kenitra Road"));
+  g_assert_true (reg_demographics_step_set_value (form, "region", NULL, "RSK"));
+  g_assert_true (reg_demographics_step_set_value (form, "province", NULL, "KNT"));
+  g_assert_true (reg_demographics_step_set_value (form, "city", NULL, "KNTC"));
+  g_assert_true (reg_demographics_step_set_value (form, "zone", NULL, "BMS"));
+  g_assert_true (reg_demographics_step_set_value (form, "postalCode", NULL, "14000"));
+}
+
+static gboolean
+summary_has (GPtrArray  *summary,
+             const char *label)
+{
+  for (guint i = 0; i < summary->len; i += 2)
+    if (g_str_equal (g_ptr_array_index (summary, i), label))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Update UIN: the UIN is asked for and checked, and only the chosen
+ * groups of fields are shown, checked and stored. */
+static void
+test_update_form (void)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  RegDemographicsStep *form;
+  g_autoptr(GPtrArray) summary = NULL;
+
+  form = REG_DEMOGRAPHICS_STEP (reg_demographics_step_new (schema, ui_spec, "eng", NULL, master_data_cb, NULL));
+  reg_demographics_step_set_update_mode (form);
+  gtk_window_set_child (window, GTK_WIDGET (form));
+  gtk_window_set_default_size (window, 800, 700);
+  gtk_window_present (window);
+
+  g_assert_false (reg_demographics_step_get_field_visible (form, "fullName"));
+  g_assert_false (reg_demographics_step_get_field_visible (form, "addressLine1"));
+  g_assert_true (reg_demographics_step_get_field_visible (form, "UIN"));
+  g_assert_false (reg_demographics_step_validate (form));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
+  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "12345"));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
+  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "2345678901"));
+  g_assert_null (reg_demographics_step_get_error (form, "UIN"));
+
+  reg_demographics_step_set_group_selected (form, "Address", TRUE);
+  g_assert_true (reg_demographics_step_get_field_visible (form, "addressLine1"));
+  g_assert_false (reg_demographics_step_get_field_visible (form, "fullName"));
+  g_assert_false (reg_demographics_step_validate (form));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "addressLine1"));
+  fill_address (form);
+  g_assert_true (reg_demographics_step_validate (form));
+
+  summary = reg_demographics_step_get_summary (form);
+  g_assert_true (summary_has (summary, "UIN"));
+  g_assert_true (summary_has (summary, "Address line 1"));
+  g_assert_false (summary_has (summary, "Full name"));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-update");
+
+  gtk_window_destroy (window);
+}
+
+static void
 test_full_registration (void)
 {
   g_autoptr(GError) error = NULL;
@@ -691,6 +756,84 @@ test_full_registration (void)
     g_free (resident_impressions[position]);
 }
 
+static char *
+date_years_ago (int years)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_years (now, -years);
+
+  return g_date_time_format (then, "%Y/%m/%d");
+}
+
+/* An infant: the introducer's fields appear, and the flow asks for a face
+ * photo but no fingers. */
+static void
+test_infant (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-infant-XXXXXX", &error);
+  g_autofree char *birth = date_years_ago (2);
+  RegFlowSetup setup = { 0 };
+  GtkWindow *window;
+  RegFlow *flow;
+  RegDemographicsStep *form;
+
+  g_assert_no_error (error);
+  setup.schema = schema;
+  setup.ui_spec = ui_spec;
+  setup.process = IDEM_PACKET_PROCESS_NEW;
+  setup.centre_id = CENTRE;
+  setup.machine_id = MACHINE;
+  setup.rid_sequence = 18;
+  setup.signing_key = machine_key;
+  setup.certificate = certificate;
+  setup.packet_dir = packet_dir;
+  setup.operator_id = "operator1";
+  setup.primary_language = "eng";
+  setup.camera_source = FACE_SOURCE;
+  setup.master_data = master_data_cb;
+  setup.authenticate = authenticate_cb;
+
+  window = GTK_WINDOW (gtk_window_new ());
+  flow = REG_FLOW (reg_flow_new (&setup));
+  gtk_window_set_child (window, GTK_WIDGET (flow));
+  gtk_window_set_default_size (window, 800, 760);
+  gtk_window_present (window);
+
+  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
+  g_assert_false (reg_demographics_step_get_field_visible (form, "introducerName"));
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Yasmine Benali"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, birth));
+  g_assert_cmpint (reg_demographics_step_get_age (form), ==, 2);
+  g_assert_true (reg_demographics_step_get_field_visible (form, "introducerName"));
+  g_assert_true (reg_demographics_step_get_field_visible (form, "introducerRID"));
+  g_assert_true (reg_demographics_step_set_value (form, "introducerName", NULL, "Amina Benali"));
+  g_assert_true (reg_demographics_step_set_value (form, "introducerRID", NULL, "123"));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "introducerRID"));
+  g_assert_true (reg_demographics_step_set_value (form, "introducerRID", NULL, "10001100770001720261122041810"));
+  g_assert_null (reg_demographics_step_get_error (form, "introducerRID"));
+  g_assert_true (reg_demographics_step_set_value (form, "gender", NULL, "FLE"));
+  g_assert_true (reg_demographics_step_set_value (form, "residenceStatus", NULL, "NFR"));
+  fill_address (form);
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
+  capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 5 of 5: Preview");
+
+  /* Back skips the fingers too. */
+  activate (GTK_WIDGET (flow), "flow.back", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
+
+  gtk_window_destroy (window);
+  g_rmdir (packet_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -729,6 +872,8 @@ main (int   argc,
   make_master_data ();
 
   g_test_add_func ("/registration/flow/face-retake", test_face_retake);
+  g_test_add_func ("/registration/flow/update-form", test_update_form);
+  g_test_add_func ("/registration/flow/infant", test_infant);
   g_test_add_func ("/registration/flow/full-registration", test_full_registration);
 
   status = g_test_run ();
