@@ -85,6 +85,22 @@ idem_packet_schema_fields (IdemIdSchema *schema)
   return fields;
 }
 
+/**
+ * idem_packet_signature_algorithm:
+ * @key: a machine's signing key, private or public
+ *
+ * MOSIP's machines sign packets with RSA (SHA256withRSA); Idem's
+ * registration machines hold an Ed25519 key, the one they also sign
+ * requests with.  The key's type decides, so both kinds of packet open.
+ *
+ * Returns: the signature scheme for @key
+ */
+IdemSignatureAlgorithm
+idem_packet_signature_algorithm (EVP_PKEY *key)
+{
+  return EVP_PKEY_get_base_id (key) == EVP_PKEY_ED25519 ? IDEM_SIGNATURE_ED25519 : IDEM_SIGNATURE_RSA_SHA256;
+}
+
 char *
 idem_packet_hex_upper (const guint8 *digest)
 {

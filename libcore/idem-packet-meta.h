@@ -9,7 +9,9 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <openssl/evp.h>
 
+#include "idem-crypto.h"
 #include "idem-id-schema.h"
 
 G_BEGIN_DECLS
@@ -84,6 +86,7 @@ char           *idem_packet_base64url_encode    (const guint8  *data,
 GBytes         *idem_packet_base64_decode_any   (const char    *text,
                                                  gboolean      *was_standard);
 char           *idem_packet_hex_upper           (const guint8  *digest);
+IdemSignatureAlgorithm idem_packet_signature_algorithm (EVP_PKEY      *key);
 
 char           *idem_packet_json_pretty         (JsonNode      *node);
 GBytes         *idem_packet_frame_identity      (JsonNode      *identity);

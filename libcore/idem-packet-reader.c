@@ -530,7 +530,7 @@ open_subpacket (IdemPacketReader     *self,
                      subpacket->meta->ref_id != NULL ? subpacket->meta->ref_id : "?");
     if (key != NULL)
       {
-        if (!idem_crypto_verify (key, IDEM_SIGNATURE_RSA_SHA256,
+        if (!idem_crypto_verify (key, idem_packet_signature_algorithm (key),
                                  g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                                  g_bytes_get_data (subpacket->meta->signature, NULL),
                                  g_bytes_get_size (subpacket->meta->signature), NULL))

@@ -390,7 +390,8 @@ idem_packet_writer_set_creation_time (IdemPacketWriter *self,
 /**
  * idem_packet_writer_set_signing_key:
  * @self: a writer
- * @private_key: the machine's RSA signing key
+ * @private_key: the machine's signing key: RSA, as MOSIP's machines have,
+ *   or Ed25519
  */
 void
 idem_packet_writer_set_signing_key (IdemPacketWriter *self,
@@ -879,7 +880,7 @@ idem_packet_writer_seal (IdemPacketWriter  *self,
         return NULL;
 
       meta = g_new0 (IdemPacketMeta, 1);
-      meta->signature = idem_crypto_sign (self->signing_key, IDEM_SIGNATURE_RSA_SHA256,
+      meta->signature = idem_crypto_sign (self->signing_key, idem_packet_signature_algorithm (self->signing_key),
                                           g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), error);
       if (meta->signature == NULL)
         return NULL;

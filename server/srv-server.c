@@ -17,8 +17,10 @@
 #include "srv-abis-api.h"
 #include "srv-abis-builtin.h"
 #include "srv-abis-http.h"
+#include "srv-adjudication.h"
 #include "srv-error.h"
 #include "srv-health.h"
+#include "srv-intake.h"
 #include "srv-ledger-api.h"
 #include "srv-sync.h"
 #include "srv-tls.h"
@@ -41,12 +43,21 @@ struct _SrvServer
   SrvAdminAuth *admin_auth;
   SrvPacketKeys *packet_keys;
   SrvAbis     *abis;
+  SrvUinPool  *uin_pool;
+  SrvOutbox   *outbox;
+  SrvPipeline *pipeline;
   SrvRouter   *router;
   SoupServer  *soup;
   gint64       start_time;
+  guint        uin_refill;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (SrvServer, srv_server, G_TYPE_OBJECT)
+
+/* How often the outbox sender and the UIN pool refill look for work. */
+#define OUTBOX_INTERVAL_MS    200
+#define UIN_REFILL_INTERVAL_S 5
 
 static void
 srv_server_dispose (GObject *object)
@@ -161,6 +172,55 @@ create_abis (SrvServer  *self,
   return SRV_ABIS (srv_abis_http_new (self->config->abis_url, self->config->abis_user, password, pinned, error));
 }
 
+static void
+uin_pool_refilled_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!srv_uin_pool_refill_finish (SRV_UIN_POOL (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("%s", error->message);
+}
+
+/* The pool is refilled in the background, ahead of need, so issuing a
+ * UIN never waits for a batch to be drawn. */
+static gboolean
+refill_uin_pool_cb (gpointer user_data)
+{
+  SrvServer *self = user_data;
+  gint64 available = srv_uin_pool_count_available (self->uin_pool, NULL);
+
+  if (available >= 0 && available < SRV_UIN_POOL_LOW_WATER)
+    srv_uin_pool_refill_async (self->uin_pool, self->cancellable, uin_pool_refilled_cb, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Intake and processing: the UIN pool (filled now if empty), the outbox
+ * (reconciled with its sink) and the pipeline, not yet running. */
+static gboolean
+start_pipeline (SrvServer  *self,
+                GError    **error)
+{
+  g_autofree char *sink = g_build_filename (self->config->data_dir, SRV_OUTBOX_SINK_NAME, NULL);
+  SrvPipelineSettings settings;
+
+  self->cancellable = g_cancellable_new ();
+  self->uin_pool = srv_uin_pool_new (self->database, SRV_UIN_POOL_LOW_WATER, SRV_UIN_POOL_BATCH);
+  if (!srv_uin_pool_refill (self->uin_pool, error))
+    return FALSE;
+
+  self->outbox = srv_outbox_new (self->database, sink);
+  if (!srv_outbox_recover (self->outbox, error))
+    return FALSE;
+
+  srv_pipeline_settings_load (&settings, self->config->data_dir);
+  self->pipeline = srv_pipeline_new (self, &settings);
+  return TRUE;
+}
+
 /**
  * srv_server_start:
  * @self: a server
@@ -209,6 +269,9 @@ srv_server_start (SrvServer  *self,
     goto fail;
   self->packet_keys = srv_packet_keys_new (self->database, self->keys->encryption, self->keys->signing);
 
+  if (!start_pipeline (self, error))
+    goto fail;
+
   if (self->config->tls)
     {
       certificate = srv_tls_load (self->config->tls_certificate, self->config->tls_key, error);
@@ -225,6 +288,8 @@ srv_server_start (SrvServer  *self,
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
   srv_ledger_api_add_routes (self->router, self->ledger);
+  srv_intake_add_routes (self->router, self);
+  srv_adjudication_add_routes (self->router, self);
   srv_abis_api_add_routes (self->router, self);
   srv_sync_add_routes (self->router, self);
   srv_admin_auth_add_routes (self->router, self);
@@ -233,6 +298,11 @@ srv_server_start (SrvServer  *self,
 
   if (!start_listening (self, error))
     goto fail;
+
+  if (!srv_pipeline_start (self->pipeline, error))
+    goto fail;
+  srv_outbox_start (self->outbox, OUTBOX_INTERVAL_MS);
+  self->uin_refill = g_timeout_add_seconds (UIN_REFILL_INTERVAL_S, refill_uin_pool_cb, self);
 
   self->start_time = g_get_monotonic_time ();
   return TRUE;
@@ -259,6 +329,18 @@ srv_server_stop (SrvServer  *self,
   gboolean ok = TRUE;
 
   g_return_val_if_fail (SRV_IS_SERVER (self), FALSE);
+
+  /* Workers first: they use everything below. */
+  if (self->pipeline != NULL)
+    srv_pipeline_stop (self->pipeline);
+  g_clear_object (&self->pipeline);
+  g_clear_handle_id (&self->uin_refill, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->outbox != NULL)
+    srv_outbox_stop (self->outbox);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->uin_pool);
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -387,6 +469,48 @@ srv_server_get_admin_auth (SrvServer *self)
   g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
 
   return self->admin_auth;
+}
+
+/**
+ * srv_server_get_uin_pool:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the pool UINs are issued from
+ */
+SrvUinPool *
+srv_server_get_uin_pool (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->uin_pool;
+}
+
+/**
+ * srv_server_get_outbox:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the notifications outbox
+ */
+SrvOutbox *
+srv_server_get_outbox (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->outbox;
+}
+
+/**
+ * srv_server_get_pipeline:
+ * @self: a started server
+ *
+ * Returns: (transfer none) (nullable): the processing pipeline
+ */
+SrvPipeline *
+srv_server_get_pipeline (SrvServer *self)
+{
+  g_return_val_if_fail (SRV_IS_SERVER (self), NULL);
+
+  return self->pipeline;
 }
 
 /**

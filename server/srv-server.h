@@ -16,7 +16,10 @@
 #include "srv-idrepo.h"
 #include "srv-keys.h"
 #include "srv-ledger.h"
+#include "srv-outbox.h"
 #include "srv-packet-keys.h"
+#include "srv-pipeline.h"
+#include "srv-uin-pool.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +41,9 @@ SrvDemoDedup *srv_server_get_demo_dedup (SrvServer *self);
 SrvAdminAuth *srv_server_get_admin_auth (SrvServer *self);
 SrvPacketKeys *srv_server_get_packet_keys (SrvServer *self);
 SrvAbis     *srv_server_get_abis       (SrvServer  *self);
+SrvUinPool  *srv_server_get_uin_pool   (SrvServer  *self);
+SrvOutbox   *srv_server_get_outbox     (SrvServer  *self);
+SrvPipeline *srv_server_get_pipeline   (SrvServer  *self);
 SrvRouter   *srv_server_get_router     (SrvServer  *self);
 SoupServer  *srv_server_get_soup       (SrvServer  *self);
 gint64       srv_server_get_start_time (SrvServer  *self);
