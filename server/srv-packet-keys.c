@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include "srv-packet-keys.h"
+#include "srv-audit.h"
 
 #include "idem.h"
 #include "idem-openssl-types.h"
@@ -458,6 +459,11 @@ create_key (SrvPacketKeys  *self,
 
   g_hash_table_replace (self->private_keys, g_strdup (reference_id), g_steal_pointer (&key));
   g_info ("Made the packet-encryption key %s", reference_id);
+
+  /* The machine whose first request made the key is its actor. */
+  if (!srv_audit_record (self->database, machine_id, "packet-key.create", reference_id, TRUE,
+                         machine_id, "RSA-3072", &local_error))
+    g_message ("Could not audit the new packet-encryption key %s: %s", reference_id, local_error->message);
 
   return g_steal_pointer (&certificate);
 }

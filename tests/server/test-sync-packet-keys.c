@@ -85,6 +85,27 @@ count_keys (Fixture *fixture)
   return count;
 }
 
+static gint64
+count_audit_events (Fixture    *fixture,
+                    const char *actor,
+                    const char *object)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (srv_database_get_handle (fixture->database),
+                                       "SELECT count(*) FROM audit_event WHERE action = 'packet-key.create'"
+                                       " AND actor = ? AND object = ? AND outcome = 'success' AND origin = ?",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, object, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return count;
+}
+
 static void
 test_certificate (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -126,6 +147,7 @@ test_certificate (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (again, ==, pem);
   g_assert_cmpint (count_keys (fixture), ==, 1);
+  g_assert_cmpint (count_audit_events (fixture, "10011", "10001_10011"), ==, 1);
 
   /* Another machine of the same centre gets a key of its own. */
   other = srv_packet_keys_get_certificate_pem (fixture->keys, "10001", "10012", &error);
