@@ -19,7 +19,15 @@
  *
  * VIDs follow MOSIP's policies: a VID row holds HMAC(lookup, "vid:" ‖ VID),
  * its type, status, expiry and uses left; the VID itself is sealed in a
- * "vid" blob.
+ * "vid" blob.  The policies are data in MOSIP's JSON shape: the server's
+ * built-in data/vid-policy.json (a GResource), which a deployment replaces
+ * with srv_idrepo_set_vid_policy().
+ *
+ * Drafts: an update is prepared as a draft (one per identity, sealed like
+ * demographics, with the demographics version it started from) and
+ * published as the next demographics version in one transaction, with its
+ * ledger leaf; a draft whose base is no longer current is refused rather
+ * than overwrite the newer version.
  */
 
 #define G_LOG_DOMAIN "idem-server"
@@ -27,6 +35,7 @@
 #include "config.h"
 
 #include "srv-idrepo.h"
+#include "srv-audit.h"
 
 #include "idem.h"
 
@@ -39,10 +48,18 @@ G_DEFINE_QUARK (srv-idrepo-error-quark, srv_idrepo_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-#define TEMPORARY_VID_LIFETIME (30 * G_USEC_PER_SEC * G_GINT64_CONSTANT (60))
-#define TEMPORARY_VID_USES 2
-#define TEMPORARY_VID_MAX_ACTIVE 5
 #define AAD_LABEL "idem-idrepo-v1"
+#define VID_POLICY_RESOURCE "/org/idem/Server/vid-policy.json"
+
+/* One VID type's rules; a value <= 0 means "no limit". */
+typedef struct
+{
+  gboolean defined;
+  gint64   valid_for_minutes;
+  gint64   transactions_allowed;
+  gint64   instances_allowed;
+  gboolean auto_restore;
+} VidPolicy;
 
 struct _SrvIdrepo
 {
@@ -52,6 +69,8 @@ struct _SrvIdrepo
   SrvLedger   *ledger;
   SrvDataKeys *keys;      /* owned by the caller, outlives the repository */
   IdemHmac    *lookup;
+  GMutex       lookup_lock;
+  VidPolicy    vid_policies[SRV_VID_ONE_TIME_USE + 1];
 };
 
 G_DEFINE_FINAL_TYPE (SrvIdrepo, srv_idrepo, G_TYPE_OBJECT)
@@ -67,6 +86,7 @@ srv_idrepo_finalize (GObject *object)
   g_clear_object (&self->database);
   g_clear_object (&self->ledger);
   g_clear_pointer (&self->lookup, idem_hmac_free);
+  g_mutex_clear (&self->lookup_lock);
 
   G_OBJECT_CLASS (srv_idrepo_parent_class)->finalize (object);
 }
@@ -80,6 +100,7 @@ srv_idrepo_class_init (SrvIdrepoClass *klass)
 static void
 srv_idrepo_init (SrvIdrepo *self)
 {
+  g_mutex_init (&self->lookup_lock);
 }
 
 /**
@@ -106,6 +127,17 @@ srv_idrepo_new (SrvDatabase *database,
   self->ledger = g_object_ref (ledger);
   self->keys = keys;
   self->lookup = idem_hmac_new (keys->lookup, sizeof keys->lookup, NULL);
+
+  /* The built-in policy is part of the program: if it does not load, the
+   * build is broken. */
+  {
+    g_autoptr(GBytes) policy = g_resources_lookup_data (VID_POLICY_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    g_autoptr(GError) error = NULL;
+
+    if (policy == NULL || !srv_idrepo_set_vid_policy (self, policy, &error))
+      g_error ("The built-in VID policy does not load: %s", error != NULL ? error->message : "missing");
+  }
+
   return self;
 }
 
@@ -174,14 +206,18 @@ lookup_hash (SrvIdrepo  *self,
 {
   g_autofree char *text = g_strconcat (prefix, number, NULL);
 
+  /* An HMAC context is not thread-safe, and handlers and the pipeline's
+   * workers share the repository. */
+  g_mutex_lock (&self->lookup_lock);
   idem_hmac_compute (self->lookup, (const guint8 *) text, strlen (text), mac);
+  g_mutex_unlock (&self->lookup_lock);
 }
 
 static const guint8 *
 key_for_kind (SrvIdrepo  *self,
               const char *kind)
 {
-  if (g_str_equal (kind, "demographics"))
+  if (g_str_equal (kind, "demographics") || g_str_equal (kind, "draft"))
     return self->keys->demographics;
   if (g_str_equal (kind, "biometrics"))
     return self->keys->biometrics;
@@ -324,21 +360,18 @@ audit (SrvIdrepo  *self,
        gint64      identity_id,
        GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (srv_ledger_now (self->ledger) / G_USEC_PER_SEC);
-  g_autofree char *time = g_date_time_format_iso8601 (now);
   g_autofree char *object = g_strdup_printf ("identity:%" G_GINT64_FORMAT, identity_id);
+  g_autoptr(GError) local_error = NULL;
 
-  statement = prepare (self,
-                       "INSERT INTO audit_event (time, actor, action, object, outcome) VALUES (?, ?, ?, ?, 'success')",
-                       error);
-  if (statement == NULL)
-    return FALSE;
-  sqlite3_bind_text (statement, 1, time, -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, 2, actor != NULL ? actor : "system", -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, 3, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (statement, 4, object, -1, SQLITE_STATIC);
-  return sqlite3_step (statement) == SQLITE_DONE || database_error (self, error);
+  if (!srv_audit_record (self->database, actor != NULL ? actor : "system", action, object,
+                         TRUE, NULL, NULL, &local_error))
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_DATABASE,
+                   _("ID repository: %s"), local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -772,13 +805,24 @@ fail:
   return FALSE;
 }
 
+static const char * const auth_types[] = { "demo", "bio-FINGER", "bio-IRIS", "bio-FACE", "otp-email", "otp-phone", NULL };
+
+/**
+ * srv_idrepo_get_auth_types:
+ *
+ * Returns: (transfer none): the authentication types a lock can name
+ */
+const char * const *
+srv_idrepo_get_auth_types (void)
+{
+  return auth_types;
+}
+
 static gboolean
 check_auth_type (const char  *auth_type,
                  GError     **error)
 {
-  static const char * const types[] = { "demo", "bio-FINGER", "bio-IRIS", "bio-FACE", "otp-email", "otp-phone", NULL };
-
-  if (auth_type == NULL || !g_strv_contains (types, auth_type))
+  if (auth_type == NULL || !g_strv_contains (auth_types, auth_type))
     {
       g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT,
                    _("“%s” is not an authentication type"), auth_type != NULL ? auth_type : "");
@@ -949,6 +993,7 @@ insert_vid (SrvIdrepo   *self,
   g_autoptr(GBytes) note = NULL;
   g_autofree char *vid = NULL;
   IdemVidPolicy policy;
+  const VidPolicy *policy_rules = &self->vid_policies[type];
   guint8 mac[32];
   gint64 now = srv_ledger_now (self->ledger);
   gint64 blob_id;
@@ -973,14 +1018,12 @@ insert_vid (SrvIdrepo   *self,
   sqlite3_bind_blob (statement, 2, mac, sizeof mac, SQLITE_STATIC);
   sqlite3_bind_text (statement, 3, vid_types[type], -1, SQLITE_STATIC);
   sqlite3_bind_int64 (statement, 4, now);
-  if (type == SRV_VID_TEMPORARY)
-    sqlite3_bind_int64 (statement, 5, now + TEMPORARY_VID_LIFETIME);
+  if (policy_rules->valid_for_minutes > 0)
+    sqlite3_bind_int64 (statement, 5, now + policy_rules->valid_for_minutes * 60 * G_USEC_PER_SEC);
   else
     sqlite3_bind_null (statement, 5);
-  if (type == SRV_VID_TEMPORARY)
-    sqlite3_bind_int64 (statement, 6, TEMPORARY_VID_USES);
-  else if (type == SRV_VID_ONE_TIME_USE)
-    sqlite3_bind_int64 (statement, 6, 1);
+  if (policy_rules->transactions_allowed > 0)
+    sqlite3_bind_int64 (statement, 6, policy_rules->transactions_allowed);
   else
     sqlite3_bind_null (statement, 6);
   sqlite3_bind_int64 (statement, 7, blob_id);
@@ -1016,9 +1059,10 @@ srv_idrepo_create_vid (SrvIdrepo   *self,
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), NULL);
 
-  if (type < SRV_VID_PERPETUAL || type > SRV_VID_ONE_TIME_USE)
+  if (type < SRV_VID_PERPETUAL || type > SRV_VID_ONE_TIME_USE || !self->vid_policies[type].defined)
     {
-      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT, _("Unknown VID type"));
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT,
+                   _("The VID policy has no such VID type"));
       return NULL;
     }
 
@@ -1037,8 +1081,7 @@ srv_idrepo_create_vid (SrvIdrepo   *self,
   if (!expire_vids (self, row.id, error) || (active = count_active (self, row.id, type)) < 0)
     goto fail;
 
-  if ((type == SRV_VID_PERPETUAL && active >= 1) ||
-      (type == SRV_VID_TEMPORARY && active >= TEMPORARY_VID_MAX_ACTIVE))
+  if (self->vid_policies[type].instances_allowed > 0 && active >= self->vid_policies[type].instances_allowed)
     {
       g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_VID_LIMIT,
                    _("The identity already has as many active %s VIDs as the policy allows"), vid_types[type]);
@@ -1251,11 +1294,11 @@ fail:
  * @actor: (nullable): who asks
  * @error: return location for an error
  *
- * Revokes a VID.  A perpetual VID is replaced at once by a new one (MOSIP's
- * auto-restore), returned.
+ * Revokes a VID.  When the policy of its type allows auto-restore (MOSIP's
+ * default: perpetual VIDs), a new one replaces it at once, returned.
  *
- * Returns: (transfer full) (nullable): the replacement VID for a
- *   perpetual VID, or "" for other types; %NULL on error
+ * Returns: (transfer full) (nullable): the replacement VID, or "" when
+ *   the policy restores none; %NULL on error
  */
 char *
 srv_idrepo_revoke_vid (SrvIdrepo   *self,
@@ -1276,8 +1319,8 @@ srv_idrepo_revoke_vid (SrvIdrepo   *self,
   if (!set_vid_state (self, &row, "REVOKED", row.uses_left, "vid.revoke", error))
     goto fail;
 
-  if (row.type == SRV_VID_PERPETUAL)
-    replacement = insert_vid (self, row.identity_id, SRV_VID_PERPETUAL, error);
+  if (self->vid_policies[row.type].auto_restore)
+    replacement = insert_vid (self, row.identity_id, row.type, error);
   else
     replacement = g_strdup ("");
 
@@ -1358,4 +1401,578 @@ srv_idrepo_list_vids (SrvIdrepo   *self,
     }
 
   return g_steal_pointer (&list);
+}
+
+/**
+ * srv_vid_type_to_string:
+ * @type: a VID type
+ *
+ * Returns: (transfer none) (nullable): its name in the database and the
+ *   API ("PERPETUAL", "TEMPORARY", "ONETIMEUSE")
+ */
+const char *
+srv_vid_type_to_string (SrvVidType type)
+{
+  if (type < SRV_VID_PERPETUAL || type > SRV_VID_ONE_TIME_USE)
+    return NULL;
+  return vid_types[type];
+}
+
+/**
+ * srv_vid_type_from_string:
+ * @name: a VID type's name, in any case ("Perpetual", "TEMPORARY",
+ *   "OneTimeUse")
+ * @type: (out): the type
+ *
+ * Returns: whether @name is a VID type
+ */
+gboolean
+srv_vid_type_from_string (const char *name,
+                          SrvVidType *type)
+{
+  g_return_val_if_fail (type != NULL, FALSE);
+
+  for (SrvVidType t = SRV_VID_PERPETUAL; name != NULL && t <= SRV_VID_ONE_TIME_USE; t++)
+    if (g_ascii_strcasecmp (name, vid_types[t]) == 0)
+      {
+        *type = t;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+policy_error (GError     **error,
+              const char  *message)
+{
+  g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT,
+               _("The VID policy is not valid: %s"), message);
+  return FALSE;
+}
+
+/* A policy limit: a whole number from 1, or null for none. */
+static gboolean
+read_limit (JsonObject  *object,
+            const char  *member,
+            gint64      *value,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *value = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 1 || json_node_get_int (node) > 1000000)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” must be null or a whole number from 1"), member);
+
+      return policy_error (error, message);
+    }
+
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+read_vid_policy (JsonObject  *entry,
+                 VidPolicy   *policies,
+                 GError     **error)
+{
+  JsonNode *type_node = json_object_get_member (entry, "vidType");
+  JsonNode *policy_node = json_object_get_member (entry, "vidPolicy");
+  JsonNode *restore_node;
+  JsonNode *action_node;
+  JsonObject *policy;
+  SrvVidType type;
+  VidPolicy *rules;
+
+  if (type_node == NULL || !JSON_NODE_HOLDS_VALUE (type_node) ||
+      json_node_get_value_type (type_node) != G_TYPE_STRING ||
+      !srv_vid_type_from_string (json_node_get_string (type_node), &type))
+    return policy_error (error, _("every entry needs a “vidType” of Perpetual, Temporary or OneTimeUse"));
+
+  rules = &policies[type];
+  if (rules->defined)
+    return policy_error (error, _("a VID type is defined twice"));
+  if (policy_node == NULL || !JSON_NODE_HOLDS_OBJECT (policy_node))
+    return policy_error (error, _("every entry needs a “vidPolicy” object"));
+
+  policy = json_node_get_object (policy_node);
+  if (!read_limit (policy, "validForInMinutes", &rules->valid_for_minutes, error) ||
+      !read_limit (policy, "transactionsAllowed", &rules->transactions_allowed, error) ||
+      !read_limit (policy, "instancesAllowed", &rules->instances_allowed, error))
+    return FALSE;
+
+  restore_node = json_object_get_member (policy, "autoRestoreAllowed");
+  action_node = json_object_get_member (policy, "restoreOnAction");
+  if (restore_node != NULL && !JSON_NODE_HOLDS_NULL (restore_node) &&
+      (!JSON_NODE_HOLDS_VALUE (restore_node) || json_node_get_value_type (restore_node) != G_TYPE_BOOLEAN))
+    return policy_error (error, _("“autoRestoreAllowed” must be true or false"));
+  if (action_node != NULL && !JSON_NODE_HOLDS_NULL (action_node) &&
+      (!JSON_NODE_HOLDS_VALUE (action_node) || json_node_get_value_type (action_node) != G_TYPE_STRING))
+    return policy_error (error, _("“restoreOnAction” must be a string"));
+
+  /* MOSIP restores on the action named; revoking is the only one here. */
+  rules->auto_restore = restore_node != NULL && JSON_NODE_HOLDS_VALUE (restore_node) &&
+                        json_node_get_boolean (restore_node) &&
+                        (action_node == NULL || JSON_NODE_HOLDS_NULL (action_node) ||
+                         g_str_equal (json_node_get_string (action_node), "REVOKE"));
+  rules->defined = TRUE;
+  return TRUE;
+}
+
+/**
+ * srv_idrepo_set_vid_policy:
+ * @self: the ID repository
+ * @json: a VID policy in MOSIP's shape: {"vidPolicies": [{"vidType":
+ *   "Perpetual", "vidPolicy": {"validForInMinutes", "transactionsAllowed",
+ *   "instancesAllowed", "autoRestoreAllowed", "restoreOnAction"}}, …]}
+ * @error: return location for a %SRV_IDREPO_ERROR_INVALID_ARGUMENT error
+ *
+ * Replaces the VID policy; types it does not name can no longer be
+ * created.  VIDs already issued keep the expiry and uses they were given.
+ * On error the policy is unchanged.
+ *
+ * Returns: whether the policy was taken
+ */
+gboolean
+srv_idrepo_set_vid_policy (SrvIdrepo  *self,
+                           GBytes     *json,
+                           GError    **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  VidPolicy policies[G_N_ELEMENTS (self->vid_policies)] = { { 0 } };
+  JsonNode *root;
+  JsonNode *list;
+  JsonArray *array;
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  data = g_bytes_get_data (json, &length);
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", length, &parse_error))
+    return policy_error (error, parse_error->message);
+
+  root = json_parser_get_root (parser);
+  list = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ?
+         json_object_get_member (json_node_get_object (root), "vidPolicies") : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || json_array_get_length (json_node_get_array (list)) == 0)
+    return policy_error (error, _("it needs a non-empty “vidPolicies” list"));
+
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *entry = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (entry))
+        return policy_error (error, _("every entry of “vidPolicies” must be an object"));
+      if (!read_vid_policy (json_node_get_object (entry), policies, error))
+        return FALSE;
+    }
+
+  memcpy (self->vid_policies, policies, sizeof policies);
+  return TRUE;
+}
+
+/**
+ * srv_idrepo_lookup_vid:
+ * @self: the ID repository
+ * @vid: a VID
+ * @info: (out) (optional) (transfer full): the VID's type, status, expiry
+ *   and uses left, its status as it stands now
+ * @error: return location for an error
+ *
+ * Resolves a VID to its UIN without counting a use, for administration;
+ * authentication goes through srv_idrepo_use_vid().
+ *
+ * Returns: (transfer full) (nullable): the UIN
+ */
+char *
+srv_idrepo_lookup_vid (SrvIdrepo   *self,
+                       const char  *vid,
+                       SrvVidInfo **info,
+                       GError     **error)
+{
+  g_auto(VidRow) row = { 0 };
+  g_autofree char *uin = NULL;
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), NULL);
+
+  if (!find_vid (self, vid, &row, error) || !(uin = uin_of (self, row.identity_id, error)))
+    return NULL;
+
+  if (info != NULL)
+    {
+      *info = g_new0 (SrvVidInfo, 1);
+      (*info)->vid = g_strdup (vid);
+      (*info)->type = row.type;
+      (*info)->expires = row.expires;
+      (*info)->uses_left = row.uses_left;
+      (*info)->status = g_strdup (g_str_equal (row.status, "ACTIVE") && row.expires != 0 &&
+                                  row.expires <= srv_ledger_now (self->ledger) ? "EXPIRED" : row.status);
+    }
+
+  return g_steal_pointer (&uin);
+}
+
+/**
+ * srv_idrepo_get_identity_id:
+ * @self: the ID repository
+ * @uin: a UIN
+ * @error: return location for an error
+ *
+ * Returns: the identity's row id, which audit events name it by instead
+ *   of its UIN ("identity:N"), or -1 on error
+ */
+gint64
+srv_idrepo_get_identity_id (SrvIdrepo   *self,
+                            const char  *uin,
+                            GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), -1);
+
+  if (!find_identity (self, uin, &row, error))
+    return -1;
+  return row.id;
+}
+
+/* Drafts */
+
+typedef struct
+{
+  gint64  base_id;
+  gint64  version;
+  GBytes *content;
+} DraftRow;
+
+static void
+draft_row_clear (DraftRow *row)
+{
+  g_clear_pointer (&row->content, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DraftRow, draft_row_clear)
+
+static gboolean
+read_draft (SrvIdrepo  *self,
+            gint64      identity_id,
+            DraftRow   *row,
+            GError    **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GBytes) aad = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  const guint8 *data;
+  gsize length;
+
+  statement = prepare (self, "SELECT base_id, version, sealed FROM idrepo_draft WHERE identity_id = ?", error);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, identity_id);
+  if (sqlite3_step (statement) != SQLITE_ROW)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_NO_DRAFT, _("The identity has no draft"));
+      return FALSE;
+    }
+
+  row->base_id = sqlite3_column_int64 (statement, 0);
+  row->version = sqlite3_column_int64 (statement, 1);
+  data = sqlite3_column_blob (statement, 2);
+  length = sqlite3_column_bytes (statement, 2);
+  if (length < IDEM_GCM_NONCE_SIZE + IDEM_GCM_TAG_SIZE)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_TAMPERED,
+                   _("The draft of identity %" PRId64 " is truncated"), identity_id);
+      return FALSE;
+    }
+
+  aad = make_aad (identity_id, "draft", row->version);
+  sealed = g_bytes_new (data + IDEM_GCM_NONCE_SIZE, length - IDEM_GCM_NONCE_SIZE);
+  row->content = idem_aes_gcm_open_bytes (key_for_kind (self, "draft"), data, aad, sealed, NULL);
+  if (row->content == NULL)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_TAMPERED,
+                   _("The draft of identity %" PRId64 " does not open: altered or moved"), identity_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Seals @content as version @version of the identity's draft, inserting
+ * or replacing the row. */
+static gboolean
+write_draft (SrvIdrepo   *self,
+             gint64       identity_id,
+             gint64       base_id,
+             gint64       version,
+             GBytes      *content,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(GBytes) aad = make_aad (identity_id, "draft", version);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GByteArray) stored = g_byte_array_new ();
+  guint8 nonce[IDEM_GCM_NONCE_SIZE];
+  gint64 now = srv_ledger_now (self->ledger);
+
+  if (!idem_crypto_random_bytes (nonce, sizeof nonce, error) ||
+      !(sealed = idem_aes_gcm_seal_bytes (key_for_kind (self, "draft"), nonce, aad, content, error)))
+    return FALSE;
+  g_byte_array_append (stored, nonce, sizeof nonce);
+  g_byte_array_append (stored, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+
+  statement = prepare (self,
+                       "INSERT INTO idrepo_draft (identity_id, base_id, version, sealed, created, updated)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+                       " ON CONFLICT (identity_id) DO UPDATE SET version = excluded.version,"
+                       " sealed = excluded.sealed, updated = excluded.updated",
+                       error);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, identity_id);
+  sqlite3_bind_int64 (statement, 2, base_id);
+  sqlite3_bind_int64 (statement, 3, version);
+  sqlite3_bind_blob (statement, 4, stored->data, stored->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 5, now);
+  return sqlite3_step (statement) == SQLITE_DONE || database_error (self, error);
+}
+
+static gboolean
+delete_draft (SrvIdrepo  *self,
+              gint64      identity_id,
+              GError    **error)
+{
+  g_autoptr(sqlite3_stmt) statement = prepare (self, "DELETE FROM idrepo_draft WHERE identity_id = ?", error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, identity_id);
+  return sqlite3_step (statement) == SQLITE_DONE || database_error (self, error);
+}
+
+/**
+ * srv_idrepo_create_draft:
+ * @self: the ID repository
+ * @uin: the UIN of an identity without a draft
+ * @actor: (nullable): who asks
+ * @error: return location for an error
+ *
+ * Starts an update: the draft is a copy of the current demographics.
+ *
+ * Returns: whether the draft was made
+ */
+gboolean
+srv_idrepo_create_draft (SrvIdrepo   *self,
+                         const char  *uin,
+                         const char  *actor,
+                         GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+  g_autoptr(sqlite3_stmt) exists = NULL;
+  g_autoptr(GBytes) demographics = NULL;
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
+
+  if (!find_identity (self, uin, &row, error) || !begin (self, error))
+    return FALSE;
+
+  exists = prepare (self, "SELECT 1 FROM idrepo_draft WHERE identity_id = ?", error);
+  if (exists == NULL)
+    goto fail;
+  sqlite3_bind_int64 (exists, 1, row.id);
+  if (sqlite3_step (exists) == SQLITE_ROW)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_DRAFT_EXISTS,
+                   _("The identity already has a draft: publish or discard it first"));
+      goto fail;
+    }
+
+  demographics = read_blob (self, row.demographics_id, row.id, error);
+  if (demographics == NULL ||
+      !write_draft (self, row.id, row.demographics_id, 1, demographics, error) ||
+      !audit (self, actor, "identity.draft.create", row.id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * srv_idrepo_get_draft:
+ * @self: the ID repository
+ * @uin: a UIN
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the draft's demographics JSON
+ */
+char *
+srv_idrepo_get_draft (SrvIdrepo   *self,
+                      const char  *uin,
+                      GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+  g_auto(DraftRow) draft = { 0 };
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), NULL);
+
+  if (!find_identity (self, uin, &row, error) || !read_draft (self, row.id, &draft, error))
+    return NULL;
+
+  return g_strndup (g_bytes_get_data (draft.content, NULL), g_bytes_get_size (draft.content));
+}
+
+/**
+ * srv_idrepo_update_draft:
+ * @self: the ID repository
+ * @uin: the UIN of an identity with a draft
+ * @identity_json: the draft's new demographics, a JSON object
+ * @actor: (nullable): who asks
+ * @error: return location for an error
+ *
+ * Replaces the draft's content; the identity itself is unchanged until
+ * the draft is published.
+ *
+ * Returns: whether the draft was written
+ */
+gboolean
+srv_idrepo_update_draft (SrvIdrepo   *self,
+                         const char  *uin,
+                         const char  *identity_json,
+                         const char  *actor,
+                         GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+  g_auto(DraftRow) draft = { 0 };
+  g_autoptr(GBytes) content = NULL;
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
+
+  if (!check_json_object (identity_json, error) || !find_identity (self, uin, &row, error) ||
+      !begin (self, error))
+    return FALSE;
+
+  content = text_bytes (identity_json);
+  if (!read_draft (self, row.id, &draft, error) ||
+      !write_draft (self, row.id, draft.base_id, draft.version + 1, content, error) ||
+      !audit (self, actor, "identity.draft.update", row.id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * srv_idrepo_publish_draft:
+ * @self: the ID repository
+ * @uin: the UIN of an identity with a draft
+ * @actor: (nullable): who asks
+ * @error: return location for an error
+ *
+ * Makes the draft the identity's next demographics version, with its
+ * ledger leaf, and removes the draft, in one transaction.  A draft made
+ * from a version that is no longer the current one is refused
+ * (%SRV_IDREPO_ERROR_DRAFT_STALE) and kept.
+ *
+ * Returns: whether the new version was written
+ */
+gboolean
+srv_idrepo_publish_draft (SrvIdrepo   *self,
+                          const char  *uin,
+                          const char  *actor,
+                          GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+  g_auto(DraftRow) draft = { 0 };
+  g_autoptr(sqlite3_stmt) link = NULL;
+  gint64 blob_id;
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
+
+  if (!find_identity (self, uin, &row, error) || !begin (self, error))
+    return FALSE;
+
+  if (!read_draft (self, row.id, &draft, error))
+    goto fail;
+  if (draft.base_id != row.demographics_id)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_DRAFT_STALE,
+                   _("The identity changed since the draft was made: discard the draft and start again"));
+      goto fail;
+    }
+
+  blob_id = write_blob (self, row.id, "demographics", "identity.update", draft.content, error);
+  if (blob_id < 0)
+    goto fail;
+
+  link = prepare (self, "UPDATE idrepo_identity SET demographics_id = ?, updated = ? WHERE id = ?", error);
+  if (link == NULL)
+    goto fail;
+  sqlite3_bind_int64 (link, 1, blob_id);
+  sqlite3_bind_int64 (link, 2, srv_ledger_now (self->ledger));
+  sqlite3_bind_int64 (link, 3, row.id);
+  if (sqlite3_step (link) != SQLITE_DONE)
+    {
+      database_error (self, error);
+      goto fail;
+    }
+
+  if (!delete_draft (self, row.id, error) ||
+      !audit (self, actor, "identity.draft.publish", row.id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/**
+ * srv_idrepo_discard_draft:
+ * @self: the ID repository
+ * @uin: the UIN of an identity with a draft
+ * @actor: (nullable): who asks
+ * @error: return location for an error
+ *
+ * Returns: whether the draft was removed
+ */
+gboolean
+srv_idrepo_discard_draft (SrvIdrepo   *self,
+                          const char  *uin,
+                          const char  *actor,
+                          GError     **error)
+{
+  g_auto(IdentityRow) row = { 0 };
+  g_auto(DraftRow) draft = { 0 };
+
+  g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
+
+  if (!find_identity (self, uin, &row, error) || !begin (self, error))
+    return FALSE;
+
+  if (!read_draft (self, row.id, &draft, error) ||
+      !delete_draft (self, row.id, error) ||
+      !audit (self, actor, "identity.draft.discard", row.id, error) ||
+      !commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
 }

@@ -28,6 +28,10 @@ G_BEGIN_DECLS
  *   swapped or under another key
  * @SRV_IDREPO_ERROR_DATABASE: the database failed
  * @SRV_IDREPO_ERROR_NOT_ACTIVE: the identity is blocked or deactivated
+ * @SRV_IDREPO_ERROR_DRAFT_EXISTS: the identity already has a draft
+ * @SRV_IDREPO_ERROR_NO_DRAFT: the identity has no draft
+ * @SRV_IDREPO_ERROR_DRAFT_STALE: the identity changed since its draft was
+ *   made
  *
  * Stable error codes of %SRV_IDREPO_ERROR: values are never renumbered.
  */
@@ -43,6 +47,9 @@ typedef enum
   SRV_IDREPO_ERROR_TAMPERED = 8,
   SRV_IDREPO_ERROR_DATABASE = 9,
   SRV_IDREPO_ERROR_NOT_ACTIVE = 10,
+  SRV_IDREPO_ERROR_DRAFT_EXISTS = 11,
+  SRV_IDREPO_ERROR_NO_DRAFT = 12,
+  SRV_IDREPO_ERROR_DRAFT_STALE = 13,
 } SrvIdrepoError;
 
 /**
@@ -52,7 +59,8 @@ typedef enum
  * @SRV_VID_TEMPORARY: up to 5 active, each valid 30 minutes for 2 uses
  * @SRV_VID_ONE_TIME_USE: valid for one use
  *
- * MOSIP's VID policies.
+ * MOSIP's VID types; the rules given are those of the built-in policy
+ * (data/vid-policy.json), which srv_idrepo_set_vid_policy() replaces.
  */
 typedef enum
 {
@@ -145,6 +153,41 @@ GPtrArray  *srv_idrepo_list_vids             (SrvIdrepo     *self,
                                               const char    *uin,
                                               GError       **error);
 void        srv_vid_info_free                (SrvVidInfo    *info);
+
+const char *srv_vid_type_to_string           (SrvVidType     type);
+gboolean    srv_vid_type_from_string         (const char    *name,
+                                              SrvVidType    *type);
+const char * const *srv_idrepo_get_auth_types (void);
+gboolean    srv_idrepo_set_vid_policy        (SrvIdrepo     *self,
+                                              GBytes        *json,
+                                              GError       **error);
+char       *srv_idrepo_lookup_vid            (SrvIdrepo     *self,
+                                              const char    *vid,
+                                              SrvVidInfo   **info,
+                                              GError       **error);
+gint64      srv_idrepo_get_identity_id       (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              GError       **error);
+gboolean    srv_idrepo_create_draft          (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              const char    *actor,
+                                              GError       **error);
+char       *srv_idrepo_get_draft             (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              GError       **error);
+gboolean    srv_idrepo_update_draft          (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              const char    *identity_json,
+                                              const char    *actor,
+                                              GError       **error);
+gboolean    srv_idrepo_publish_draft         (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              const char    *actor,
+                                              GError       **error);
+gboolean    srv_idrepo_discard_draft         (SrvIdrepo     *self,
+                                              const char    *uin,
+                                              const char    *actor,
+                                              GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrvVidInfo, srv_vid_info_free)
 

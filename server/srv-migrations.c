@@ -402,6 +402,20 @@ static const SrvMigration migrations[] = {
     ") STRICT, WITHOUT ROWID;"
     "CREATE INDEX demo_dedup_block_entry ON demo_dedup_block (entry_id);"
   },
+  {
+    10, "ID repository drafts",
+    /* Drafts of identity updates (srv-idrepo.c): one per identity, its
+     * demographics sealed like a demographics record, and the record it
+     * was made from, so that publishing over a newer version is refused. */
+    "CREATE TABLE idrepo_draft ("
+    "  identity_id INTEGER PRIMARY KEY REFERENCES idrepo_identity (id),"
+    "  base_id     INTEGER NOT NULL REFERENCES idrepo_blob (id),"
+    "  version     INTEGER NOT NULL,"
+    "  sealed      BLOB NOT NULL,"
+    "  created     INTEGER NOT NULL,"
+    "  updated     INTEGER NOT NULL"
+    ") STRICT;"
+  },
 };
 
 /**

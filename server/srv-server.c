@@ -20,6 +20,7 @@
 #include "srv-adjudication.h"
 #include "srv-error.h"
 #include "srv-health.h"
+#include "srv-idrepo-api.h"
 #include "srv-intake.h"
 #include "srv-ledger-api.h"
 #include "srv-sync.h"
@@ -259,6 +260,8 @@ srv_server_start (SrvServer  *self,
     goto fail;
   self->idrepo = srv_idrepo_new (self->database, self->ledger, self->data_keys);
   self->demo_dedup = srv_demo_dedup_new (self->database, self->data_keys);
+  if (!srv_idrepo_api_load_vid_policy (self->idrepo, self->config->data_dir, error))
+    goto fail;
 
   self->admin_auth = srv_admin_auth_new (self->database, self->keys->encryption, error);
   if (self->admin_auth == NULL)
@@ -288,6 +291,7 @@ srv_server_start (SrvServer  *self,
   self->router = srv_router_new ();
   srv_health_add_routes (self->router, self);
   srv_ledger_api_add_routes (self->router, self->ledger);
+  srv_idrepo_api_add_routes (self->router, self);
   srv_intake_add_routes (self->router, self);
   srv_adjudication_add_routes (self->router, self);
   srv_abis_api_add_routes (self->router, self);

@@ -63,6 +63,7 @@ struct _RegFlow
   guint                  rid_sequence;
   EVP_PKEY              *signing_key;
   X509                  *certificate;
+  RegStore              *store;
   char                  *packet_dir;
   char                  *operator_id;
   RegFlowAuthFunc        authenticate;
@@ -350,22 +351,31 @@ receipt_written_cb (GObject      *source,
 {
   RegFlow *self = REG_FLOW (source);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
   g_autofree char *rid_text = NULL;
 
   self->busy = FALSE;
-  self->seal_time = g_get_monotonic_time () - self->seal_started;
-  g_debug ("sealed %s and wrote its receipt in %.0f ms", self->rid, self->seal_time / 1000.0);
 
+  /* The packet is safe even without its receipt, which can still be printed. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      /* The packet is safe; only the receipt is missing, and can be printed. */
-      g_clear_pointer (&self->receipt_path, g_free);
-    }
+    g_clear_pointer (&self->receipt_path, g_free);
+
+  /* The packet is on disk whatever happens here; a store that could not
+   * record it finds it when it next checks its packet directory. */
+  if (self->store != NULL &&
+      (!reg_store_add_packet (self->store, self->rid, self->packet_path, self->packet_hash, self->packet_size,
+                              self->operator_id, &store_error) ||
+       !reg_store_add_preview (self->store, self->rid, self->preview_json, &store_error)))
+    g_debug ("%s was sealed but not recorded: %s", self->rid, store_error->message);
+  self->seal_time = g_get_monotonic_time () - self->seal_started;
+  g_debug ("sealed and recorded %s with its receipt in %.0f ms", self->rid, self->seal_time / 1000.0);
 
   rid_text = g_strdup_printf (_("Registration ID: %s"), self->rid);
   gtk_label_set_text (self->rid_label, rid_text);
   show_step (self, STEP_DONE);
-  if (error != NULL)
+  if (store_error != NULL)
+    set_message (self, store_error->message);
+  else if (error != NULL)
     set_message (self, error->message);
   g_signal_emit (self, signals[SIGNAL_SEALED], 0, self->rid);
 }
@@ -392,8 +402,9 @@ packet_sealed_cb (GObject      *source,
       return;
     }
 
+  /* Lowercase, as the store keeps it and the RID sync declares it. */
   g_free (self->packet_hash);
-  self->packet_hash = g_strdup (reg_packet_builder_get_packet_hash (self->builder));
+  self->packet_hash = g_ascii_strdown (reg_packet_builder_get_packet_hash (self->builder), -1);
   self->packet_size = reg_packet_builder_get_packet_size (self->builder);
 
   summary = build_summary (self);
@@ -600,6 +611,7 @@ reg_flow_dispose (GObject *object)
   g_clear_object (&self->receipt);
   g_clear_object (&self->camera);
   g_clear_object (&self->reader);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (reg_flow_parent_class)->dispose (object);
 }
@@ -690,7 +702,9 @@ reg_flow_new (const RegFlowSetup *setup)
   g_return_val_if_fail (IDEM_IS_UI_SPEC (setup->ui_spec), NULL);
   g_return_val_if_fail (setup->centre_id != NULL && setup->machine_id != NULL, NULL);
   g_return_val_if_fail (setup->signing_key != NULL && setup->certificate != NULL, NULL);
-  g_return_val_if_fail (setup->packet_dir != NULL && setup->operator_id != NULL, NULL);
+  g_return_val_if_fail (setup->store == NULL || REG_IS_STORE (setup->store), NULL);
+  g_return_val_if_fail (setup->packet_dir != NULL || setup->store != NULL, NULL);
+  g_return_val_if_fail (setup->operator_id != NULL, NULL);
   g_return_val_if_fail (setup->primary_language != NULL, NULL);
 
   self = g_object_new (REG_TYPE_FLOW, NULL);
@@ -704,7 +718,8 @@ reg_flow_new (const RegFlowSetup *setup)
   self->signing_key = setup->signing_key;
   X509_up_ref (setup->certificate);
   self->certificate = setup->certificate;
-  self->packet_dir = g_strdup (setup->packet_dir);
+  self->store = setup->store != NULL ? g_object_ref (setup->store) : NULL;
+  self->packet_dir = g_strdup (setup->packet_dir != NULL ? setup->packet_dir : reg_store_get_packet_dir (setup->store));
   self->operator_id = g_strdup (setup->operator_id);
   self->authenticate = setup->authenticate;
   self->authenticate_data = setup->authenticate_data;
@@ -902,7 +917,7 @@ reg_flow_dup_preview_json (RegFlow *self)
  * @self: a sealed flow
  *
  * Returns: microseconds from Save (once the password was accepted) to the
- *   packet and its receipt being written
+ *   packet and its receipt being written and recorded in the store
  */
 gint64
 reg_flow_get_seal_time (RegFlow *self)

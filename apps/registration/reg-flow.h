@@ -8,6 +8,7 @@
 #include "idem-ui.h"
 #include "reg-demographics-step.h"
 #include "reg-packet-builder.h"
+#include "reg-store.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +38,10 @@ typedef gboolean (*RegFlowAuthFunc) (const char *user_id,
  * @rid_sequence: the sequence number of the RID, from the store
  * @signing_key: the machine's private key
  * @certificate: the centre and machine's packet encryption certificate
- * @packet_dir: where packets are written
+ * @store: (nullable): the workstation's store: the sealed packet and its
+ *   preview are recorded there, and @packet_dir defaults to its packet
+ *   directory
+ * @packet_dir: (nullable): where packets are written
  * @operator_id: the logged-in operator
  * @primary_language: three-letter code of the form's first language
  * @secondary_language: (nullable): a second language for texts
@@ -63,6 +67,7 @@ typedef struct
   guint                rid_sequence;
   EVP_PKEY            *signing_key;
   X509                *certificate;
+  RegStore            *store;
   const char          *packet_dir;
   const char          *operator_id;
   const char          *primary_language;

@@ -23,6 +23,14 @@ struct _RegPreviewStep
 
 G_DEFINE_FINAL_TYPE (RegPreviewStep, reg_preview_step, ADW_TYPE_BIN)
 
+/* Enter in the password saves, as the Save button does. */
+static void
+password_activated_cb (AdwEntryRow    *row,
+                       RegPreviewStep *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "flow.next", NULL);
+}
+
 static void
 reg_preview_step_class_init (RegPreviewStepClass *klass)
 {
@@ -45,6 +53,7 @@ reg_preview_step_init (RegPreviewStep *self)
 
   self->password_entry = adw_password_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_entry), _("Your password, to seal the registration"));
+  g_signal_connect (self->password_entry, "entry-activated", G_CALLBACK (password_activated_cb), self);
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (password_list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (password_list, "boxed-list");
   gtk_list_box_append (GTK_LIST_BOX (password_list), self->password_entry);

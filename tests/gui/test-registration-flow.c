@@ -28,6 +28,7 @@
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
+#include "reg-store.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
@@ -255,6 +256,24 @@ decode_qr (const char *pdf,
   return g_strstrip (g_steal_pointer (&out));
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 static guint
 peak_rss_kib (void)
 {
@@ -463,7 +482,11 @@ static void
 test_full_registration (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-XXXXXX", &error);
+  g_autofree char *store_dir = g_dir_make_tmp ("reg-flow-XXXXXX", &error);
+  g_autoptr(RegStore) store = reg_store_new (store_dir, &error);
+  g_autoptr(RegPacket) stored = NULL;
+  g_autoptr(GBytes) stored_preview = NULL;
+  const char *packet_dir = reg_store_get_packet_dir (store);
   g_autoptr(SyntheticFinger) operator_finger = synthetic_finger_new (OPERATOR_SEED, SYNTHETIC_FINGER_ARCH);
   g_autoptr(IdemFingerTemplate) operator = operator_template (operator_finger);
   g_autoptr(HwImageFeeder) feeder = NULL;
@@ -493,6 +516,7 @@ test_full_registration (void)
   guint n_fingers_in_packet = 0;
 
   g_assert_no_error (error);
+  g_assert_nonnull (store);
 
   setup.schema = schema;
   setup.ui_spec = ui_spec;
@@ -502,7 +526,7 @@ test_full_registration (void)
   setup.rid_sequence = 17;
   setup.signing_key = machine_key;
   setup.certificate = certificate;
-  setup.packet_dir = packet_dir;
+  setup.store = store;
   setup.operator_id = "operator1";
   setup.primary_language = "eng";
   setup.secondary_language = "ara";
@@ -739,6 +763,23 @@ test_full_registration (void)
     g_assert_cmpuint (idem_bir_get_n_children (bir), ==, 12);
   }
 
+  /* The store recorded it for the supervisor, with its preview. */
+  stored = reg_store_get_packet (store, sealed_rid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->path, ==, reg_flow_get_packet_path (flow));
+  g_assert_cmpint (stored->state, ==, REG_PACKET_STATE_PENDING_APPROVAL);
+  g_assert_cmpuint (stored->size, ==, reg_flow_get_packet_size (flow));
+  g_assert_cmpstr (stored->operator_id, ==, "operator1");
+  {
+    g_autoptr(GPtrArray) problems = reg_store_check_packets (store, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (problems->len, ==, 0);
+  }
+  stored_preview = reg_store_load_preview (store, sealed_rid, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (stored_preview, NULL), g_bytes_get_size (stored_preview), "Amina Benali"));
+
   /* The receipt next to it carries the RID in its QR code. */
   g_assert_true (g_file_test (reg_flow_get_receipt_path (flow), G_FILE_TEST_IS_REGULAR));
   if (g_find_program_in_path ("pdftoppm") != NULL && g_find_program_in_path ("zbarimg") != NULL)
@@ -749,11 +790,12 @@ test_full_registration (void)
 
   g_unlink (reg_flow_get_packet_path (flow));
   g_unlink (reg_flow_get_receipt_path (flow));
-  g_rmdir (packet_dir);
   gtk_window_destroy (window);
   hw_image_feeder_wait_idle (feeder);
   for (guint position = 1; position <= REG_N_FINGERS; position++)
     g_free (resident_impressions[position]);
+  g_clear_object (&store);
+  remove_tree (store_dir);
 }
 
 static char *
