@@ -73,6 +73,7 @@ struct _IdemClient
   char            *machine_id;
   EVP_PKEY        *machine_key;
   EVP_PKEY        *server_key;
+  gint64           clock_offset;
 };
 
 G_DEFINE_FINAL_TYPE (IdemClient, idem_client, G_TYPE_OBJECT)
@@ -90,15 +91,23 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
+  char                *method;
+  char                *url;
+  GBytes              *body;
+  const char          *content_type;
   SoupMessage         *msg;
   GTlsCertificate     *pinned_certificate;
   EVP_PKEY            *server_key;
   IdemClientCallFlags  flags;
+  gboolean             retried;
 } Call;
 
 static void
 call_free (Call *call)
 {
+  g_free (call->method);
+  g_free (call->url);
+  g_clear_pointer (&call->body, g_bytes_unref);
   g_clear_object (&call->msg);
   g_clear_object (&call->pinned_certificate);
   g_clear_pointer (&call->server_key, EVP_PKEY_free);
@@ -469,6 +478,41 @@ idem_client_set_server_key (IdemClient *self,
   self->server_key = key;
 }
 
+/**
+ * idem_client_get_clock_offset:
+ * @self: a client
+ *
+ * How far the server's clock is ahead of this machine's, in seconds, as
+ * learnt from its answers.  Signed requests are timed in the server's
+ * clock, and a request refused with IDM-MAC-CLOCK is signed again once;
+ * the applications can show the offset so the clock gets fixed.
+ *
+ * Returns: the offset in seconds, negative when the server is behind
+ */
+gint64
+idem_client_get_clock_offset (IdemClient *self)
+{
+  g_return_val_if_fail (IDEM_IS_CLIENT (self), 0);
+
+  return self->clock_offset;
+}
+
+/**
+ * idem_client_set_clock_offset:
+ * @self: a client
+ * @offset: seconds the server's clock is ahead of this machine's
+ *
+ * Sets the offset, such as one saved from an earlier session.
+ */
+void
+idem_client_set_clock_offset (IdemClient *self,
+                              gint64      offset)
+{
+  g_return_if_fail (IDEM_IS_CLIENT (self));
+
+  self->clock_offset = offset;
+}
+
 static GBytes *
 wrap_request (JsonNode *request)
 {
@@ -635,16 +679,43 @@ read_envelope (Call    *call,
   return json_node_copy (response);
 }
 
+/* Learns how far the server's clock is from this machine's, from the
+ * Date header, so that requests are signed in the server's time: a
+ * workstation that was offline for weeks often has a clock minutes off. */
+static gboolean
+learn_clock_offset (IdemClient  *self,
+                    SoupMessage *msg)
+{
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  g_autoptr(GDateTime) server_time = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+  gint64 offset;
+
+  if (server_time == NULL)
+    return FALSE;
+
+  /* The header has whole seconds: small differences are its rounding. */
+  offset = g_date_time_to_unix (server_time) - g_get_real_time () / G_USEC_PER_SEC;
+  if (ABS (offset - self->clock_offset) <= 2)
+    return FALSE;
+
+  self->clock_offset = offset;
+  return TRUE;
+}
+
+static void start_attempt (GTask *task);
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  IdemClient *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
   JsonNode *response;
+  gboolean clock_moved;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
@@ -652,6 +723,8 @@ send_cb (GObject      *object,
       g_task_return_error (task, translate_transport_error (error));
       return;
     }
+
+  clock_moved = learn_clock_offset (self, call->msg);
 
   if ((call->flags & IDEM_CLIENT_CALL_VERIFY_SIGNATURE) != 0 &&
       SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (call->msg)) &&
@@ -662,10 +735,83 @@ send_cb (GObject      *object,
     }
 
   response = read_envelope (call, body, &error);
-  if (response == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, response, (GDestroyNotify) json_node_unref);
+  if (response != NULL)
+    {
+      g_task_return_pointer (task, response, (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  /* Refused for the time alone: signed again in the server's time, once. */
+  if (clock_moved && !call->retried && self->machine_key != NULL &&
+      g_strcmp0 (idem_client_error_get_code (error), "IDM-MAC-CLOCK") == 0)
+    {
+      g_clear_error (&error);
+      call->retried = TRUE;
+      start_attempt (g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_error (task, error);
+}
+
+/* Builds the message from the call, signs it now, and sends it; takes
+ * @task. */
+static void
+start_attempt (GTask *task)
+{
+  IdemClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&call->msg);
+  call->msg = soup_message_new (call->method, call->url);
+  if (call->msg == NULL)
+    {
+      g_task_return_new_error (task, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid server address"), call->url);
+      g_object_unref (task);
+      return;
+    }
+
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (call->msg, call->content_type, call->body);
+
+  headers = soup_message_get_request_headers (call->msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+
+  if (self->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+
+  if (self->machine_key != NULL)
+    {
+      g_autofree char *path_and_query = path_and_query_of (call->msg);
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (g_get_real_time () / G_USEC_PER_SEC + self->clock_offset);
+      g_auto(GStrv) signed_headers = NULL;
+
+      signed_headers = idem_request_sign (self->machine_key, self->machine_id, soup_message_get_method (call->msg),
+                                          path_and_query, call->body, now, &error);
+      if (signed_headers == NULL)
+        {
+          g_task_return_new_error (task, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_INVALID_ARGUMENT,
+                                   _("The request cannot be signed: %s"), error->message);
+          g_object_unref (task);
+          return;
+        }
+
+      for (guint i = 0; signed_headers[i] != NULL && signed_headers[i + 1] != NULL; i += 2)
+        soup_message_headers_replace (headers, signed_headers[i], signed_headers[i + 1]);
+    }
+
+  if (call->pinned_certificate != NULL)
+    g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), call->pinned_certificate);
+
+  soup_session_send_and_read_async (self->session, call->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), send_cb, task);
 }
 
 /**
@@ -725,9 +871,6 @@ idem_client_call_full_async (IdemClient          *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   Call *call;
 
   g_return_if_fail (IDEM_IS_CLIENT (self));
@@ -748,59 +891,23 @@ idem_client_call_full_async (IdemClient          *self,
 
   call = g_new0 (Call, 1);
   call->flags = flags;
+  call->method = g_strdup (method);
+  call->url = build_url (self->base_url, path);
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
-  url = build_url (self->base_url, path);
-  call->msg = soup_message_new (method, url);
-  if (call->msg == NULL)
-    {
-      g_task_return_new_error (task, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a valid server address"), url);
-      return;
-    }
-
   if (request != NULL)
-    body = wrap_request (request);
-  else if (raw_body != NULL)
-    body = g_bytes_ref (raw_body);
-
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (call->msg,
-                                              request != NULL ? "application/json" : "application/octet-stream",
-                                              body);
-
-  soup_message_headers_replace (soup_message_get_request_headers (call->msg), "Accept", "application/json");
-
-  if (self->token != NULL)
     {
-      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (call->msg), "Authorization", authorization);
+      call->body = wrap_request (request);
+      call->content_type = "application/json";
     }
-
-  if (self->machine_key != NULL)
+  else if (raw_body != NULL)
     {
-      g_autofree char *path_and_query = path_and_query_of (call->msg);
-      g_auto(GStrv) headers = NULL;
-
-      headers = idem_request_sign (self->machine_key, self->machine_id, soup_message_get_method (call->msg),
-                                   path_and_query, body, NULL, &error);
-      if (headers == NULL)
-        {
-          g_task_return_new_error (task, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_INVALID_ARGUMENT,
-                                   _("The request cannot be signed: %s"), error->message);
-          return;
-        }
-
-      for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-        soup_message_headers_replace (soup_message_get_request_headers (call->msg), headers[i], headers[i + 1]);
+      call->body = g_bytes_ref (raw_body);
+      call->content_type = "application/octet-stream";
     }
 
   if (self->pinned_certificate != NULL)
-    {
-      call->pinned_certificate = g_object_ref (self->pinned_certificate);
-      g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), call->pinned_certificate);
-    }
+    call->pinned_certificate = g_object_ref (self->pinned_certificate);
 
   if (self->server_key != NULL)
     {
@@ -808,8 +915,7 @@ idem_client_call_full_async (IdemClient          *self,
       call->server_key = self->server_key;
     }
 
-  soup_session_send_and_read_async (self->session, call->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    send_cb, g_steal_pointer (&task));
+  start_attempt (g_steal_pointer (&task));
 }
 
 /**

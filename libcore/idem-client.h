@@ -89,6 +89,9 @@ void             idem_client_set_machine_key        (IdemClient           *self,
                                                      EVP_PKEY             *key);
 void             idem_client_set_server_key         (IdemClient           *self,
                                                      EVP_PKEY             *key);
+gint64           idem_client_get_clock_offset       (IdemClient           *self);
+void             idem_client_set_clock_offset       (IdemClient           *self,
+                                                     gint64                offset);
 
 void             idem_client_call_async             (IdemClient           *self,
                                                      const char           *method,

@@ -336,6 +336,34 @@ test_response_signature (Fixture       *fixture,
 }
 
 static void
+test_clock_offset (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) master = NULL;
+
+  /* A machine that believes its clock is ten minutes behind the server's:
+   * its first signature is out of the window, the server's Date header
+   * tells the truth, and the call is signed again and goes through. */
+  idem_client_set_machine_key (fixture->client, "10011", fixture->key);
+  idem_client_set_clock_offset (fixture->client, -600);
+  master = call (fixture->client, "GET", "/v1/sync/masterdata", NULL, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (master);
+  g_assert_cmpint (ABS (idem_client_get_clock_offset (fixture->client)), <=, 2);
+
+  /* Without a machine key there is nothing to sign again: the refusal
+   * stands. */
+  g_clear_pointer (&master, json_node_unref);
+  idem_client_set_machine_key (fixture->client, NULL, NULL);
+  idem_client_set_clock_offset (fixture->client, 3600);
+  master = call (fixture->client, "GET", "/v1/sync/masterdata", NULL, NULL, 0, NULL, &error);
+  g_assert_error (error, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_SERVER);
+  g_assert_cmpstr (idem_client_error_get_code (error), ==, "IDM-MAC-401");
+  g_assert_cmpint (ABS (idem_client_get_clock_offset (fixture->client)), <=, 2);
+}
+
+static void
 test_pinning (Fixture       *fixture,
               gconstpointer  user_data)
 {
@@ -431,6 +459,7 @@ main (int   argc,
   ADD ("server-error-codes", test_server_error_codes);
   ADD ("signed-calls", test_signed_calls);
   ADD ("response-signature", test_response_signature);
+  ADD ("clock-offset", test_clock_offset);
   ADD ("pinning", test_pinning);
   ADD ("unreachable", test_unreachable);
   ADD ("cancelled-and-bad-calls", test_cancelled_and_bad_calls);
