@@ -876,6 +876,47 @@ test_infant (void)
   g_rmdir (packet_dir);
 }
 
+/* Lost UIN: a search by biometrics only, so no form and no documents. */
+static void
+test_lost_uin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-lost-XXXXXX", &error);
+  RegFlowSetup setup = { 0 };
+  GtkWindow *window;
+  RegFlow *flow;
+
+  g_assert_no_error (error);
+  setup.schema = schema;
+  setup.ui_spec = ui_spec;
+  setup.process = IDEM_PACKET_PROCESS_LOST;
+  setup.centre_id = CENTRE;
+  setup.machine_id = MACHINE;
+  setup.rid_sequence = 19;
+  setup.signing_key = machine_key;
+  setup.certificate = certificate;
+  setup.packet_dir = packet_dir;
+  setup.operator_id = "operator1";
+  setup.primary_language = "eng";
+  setup.camera_source = FACE_SOURCE;
+  setup.authenticate = authenticate_cb;
+
+  window = GTK_WINDOW (gtk_window_new ());
+  flow = REG_FLOW (reg_flow_new (&setup));
+  gtk_window_set_child (window, GTK_WIDGET (flow));
+  gtk_window_present (window);
+
+  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 4: Consent");
+  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
+  activate (GTK_WIDGET (flow), "flow.back", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
+
+  gtk_window_destroy (window);
+  g_rmdir (packet_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -916,6 +957,7 @@ main (int   argc,
   g_test_add_func ("/registration/flow/face-retake", test_face_retake);
   g_test_add_func ("/registration/flow/update-form", test_update_form);
   g_test_add_func ("/registration/flow/infant", test_infant);
+  g_test_add_func ("/registration/flow/lost-uin", test_lost_uin);
   g_test_add_func ("/registration/flow/full-registration", test_full_registration);
 
   status = g_test_run ();
