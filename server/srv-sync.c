@@ -54,6 +54,8 @@ typedef struct
   const char        *api_id;
   char              *machine_id;
   char              *centre_id;
+  const char        *query_text;
+  GHashTable        *query;
   gint64             since;
   gint64             version;
 } SyncRequest;
@@ -63,6 +65,7 @@ sync_request_clear (SyncRequest *request)
 {
   g_clear_pointer (&request->machine_id, g_free);
   g_clear_pointer (&request->centre_id, g_free);
+  g_clear_pointer (&request->query, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SyncRequest, sync_request_clear)
@@ -143,6 +146,41 @@ read_clock (sqlite3  *db,
   return TRUE;
 }
 
+/* Reads the version parameter @name (0 when absent); answers 400 when it
+ * is not a whole number. */
+static gboolean
+get_since (SyncRequest *request,
+           const char  *name,
+           gint64       fallback,
+           gint64      *value)
+{
+  const char *text = NULL;
+  guint64 number = 0;
+
+  /* A query that does not even parse is reported as it came. */
+  if (request->query_text != NULL)
+    text = request->query != NULL ? g_hash_table_lookup (request->query, name) : request->query_text;
+
+  if (text == NULL)
+    {
+      *value = fallback;
+      return TRUE;
+    }
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &number, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” must be the whole number a previous sync answered as a version, not “%.32s”"),
+                                                  name, text);
+
+      srv_http_respond_error (request->msg, SOUP_STATUS_BAD_REQUEST, request->api_id,
+                              SRV_ERROR_CODE_SYNC_BAD_SINCE, message);
+      return FALSE;
+    }
+
+  *value = (gint64) number;
+  return TRUE;
+}
+
 /* Authenticates the machine and reads `since`; answers the refusals. */
 static gboolean
 begin_request (SyncRequest       *request,
@@ -151,12 +189,8 @@ begin_request (SyncRequest       *request,
                const char        *api_id)
 {
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GHashTable) query = NULL;
   g_autoptr(GError) error = NULL;
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
-  const char *since_text = NULL;
-  const char *query_text;
-  guint64 since = 0;
 
   request->server = server;
   request->msg = msg;
@@ -173,23 +207,12 @@ begin_request (SyncRequest       *request,
   if (!srv_machine_auth_verify (server, msg, api_id, body, &request->machine_id, &request->centre_id))
     return FALSE;
 
-  query_text = g_uri_get_query (soup_server_message_get_uri (msg));
-  if (query_text != NULL)
-    {
-      /* A query that does not even parse is reported as it came. */
-      query = g_uri_parse_params (query_text, -1, "&", G_URI_PARAMS_NONE, NULL);
-      since_text = query != NULL ? g_hash_table_lookup (query, "since") : query_text;
-    }
+  request->query_text = g_uri_get_query (soup_server_message_get_uri (msg));
+  if (request->query_text != NULL)
+    request->query = g_uri_parse_params (request->query_text, -1, "&", G_URI_PARAMS_NONE, NULL);
 
-  if (since_text != NULL && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
-    {
-      g_autofree char *message = g_strdup_printf (_("“since” must be the whole number a previous sync answered as “version”, not “%.32s”"),
-                                                  since_text);
-
-      srv_http_respond_error (msg, SOUP_STATUS_BAD_REQUEST, api_id, SRV_ERROR_CODE_SYNC_BAD_SINCE, message);
-      return FALSE;
-    }
-  request->since = (gint64) since;
+  if (!get_since (request, "since", 0, &request->since))
+    return FALSE;
 
   if (!read_clock (srv_database_get_handle (srv_server_get_database (server)), &request->version, &error))
     {
@@ -815,14 +838,21 @@ schema_cb (SoupServerMessage *msg,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!begin_request (&request, server, msg, SRV_API_ID_SYNC ".schema"))
+  gint64 id_schema_since;
+  gint64 ui_spec_since;
+
+  /* The two documents are published with versions of their own: each has
+   * its own `since`, and plain `since` stands for both. */
+  if (!begin_request (&request, server, msg, SRV_API_ID_SYNC ".schema") ||
+      !get_since (&request, "idSchemaSince", request.since, &id_schema_since) ||
+      !get_since (&request, "uiSpecSince", request.since, &ui_spec_since))
     return;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "since");
   json_builder_add_int_value (builder, request.since);
-  if (!add_document (builder, db, "idSchema", "id-schema", request.since, &error) ||
-      !add_document (builder, db, "uiSpec", "ui-spec", request.since, &error))
+  if (!add_document (builder, db, "idSchema", "id-schema", id_schema_since, &error) ||
+      !add_document (builder, db, "uiSpec", "ui-spec", ui_spec_since, &error))
     {
       respond_internal (&request, error);
       return;

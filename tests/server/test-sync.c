@@ -455,6 +455,8 @@ test_schema (Fixture       *fixture,
 {
   g_auto(Answer) latest = { 0 };
   g_auto(Answer) newer = { 0 };
+  g_auto(Answer) each = { 0 };
+  g_auto(Answer) bad = { 0 };
   JsonObject *response;
   JsonObject *schema;
 
@@ -470,6 +472,19 @@ test_schema (Fixture       *fixture,
   response = response_of (&newer);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (response, "idSchema"), "version"), ==, 2);
   g_assert_true (json_object_get_null_member (response, "uiSpec"));
+
+  /* Each document by its own version: the UI spec republished as 2 while
+   * the machine holds ID schema 2 and UI spec 1. */
+  exec_sql (fixture, "INSERT INTO published_document (kind, version, content, published)"
+            " VALUES ('ui-spec', 2, '{\"screens\":[{}]}', '2026-03-01T00:00:00Z')");
+  sync_get (fixture, fixture->key, "10011", "/v1/sync/schema?idSchemaSince=2&uiSpecSince=1", &each);
+  response = response_of (&each);
+  g_assert_true (json_object_get_null_member (response, "idSchema"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (response, "uiSpec"), "version"), ==, 2);
+
+  sync_get (fixture, fixture->key, "10011", "/v1/sync/schema?idSchemaSince=2&uiSpecSince=x", &bad);
+  g_assert_cmpuint (bad.status, ==, SOUP_STATUS_BAD_REQUEST);
+  g_assert_cmpstr (bad.code, ==, "IDM-SYN-SINCE");
 }
 
 static void
