@@ -231,8 +231,10 @@ srv_admin_call_read (SrvAdminCall *call,
   body = soup_server_message_get_request_body (call->msg);
   if (body->length > (goffset) max_bytes)
     {
-      message = g_strdup_printf (_("The request body has %" G_GOFFSET_FORMAT " bytes; this call accepts at most %" G_GSIZE_FORMAT),
-                                 body->length, max_bytes);
+      g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT, body->length);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_bytes);
+
+      message = g_strdup_printf (_("The request body has %s bytes; this call accepts at most %s"), size, limit);
       srv_admin_call_refuse (call, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, SRV_ADMIN_CODE_TOO_LARGE, message);
       return FALSE;
     }
@@ -358,7 +360,7 @@ srv_admin_call_get_string (SrvAdminCall  *call,
 
   if (g_utf8_strlen (text, -1) > (glong) max_length)
     {
-      g_autofree char *why = g_strdup_printf (_("it is longer than %" G_GSIZE_FORMAT " characters"), max_length);
+      g_autofree char *why = g_strdup_printf (_("it is longer than %u characters"), (guint) max_length);
 
       refuse_invalid (call, name, why);
       return FALSE;
@@ -447,8 +449,9 @@ srv_admin_call_get_int (SrvAdminCall *call,
   number = json_node_get_int (node);
   if (number < min || number > max)
     {
-      g_autofree char *why = g_strdup_printf (_("it must lie between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
-                                              min, max);
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *why = g_strdup_printf (_("it must lie between %s and %s"), low, high);
 
       refuse_invalid (call, name, why);
       return FALSE;

@@ -22,6 +22,7 @@
 #include "srv-init.h"
 #include "srv-cli.h"
 #include "srv-database.h"
+#include "srv-demo-country.h"
 #include "srv-error.h"
 #include "srv-keys.h"
 #include "srv-tls.h"
@@ -123,6 +124,7 @@ populate (SrvConfig  *config,
   database = srv_database_open (config->database_path, TRUE, error);
   if (database == NULL ||
       !srv_database_migrate (database, error) ||
+      (config->demo && !srv_demo_country_seed (config, database, error)) ||
       !srv_database_close (database, error))
     return FALSE;
 
@@ -248,5 +250,7 @@ srv_init_command (int    argc,
     }
 
   print_summary (config);
+  if (config->demo)
+    srv_demo_country_print_login (config);
   return SRV_EXIT_OK;
 }
