@@ -15,6 +15,8 @@ struct _RegApplication
   IdemApplication  parent_instance;
 
   RegMachine      *machine;
+  RegSync         *sync;
+  char            *sync_url;
   GError          *machine_error;
   gboolean         machine_loaded;
 };
@@ -40,6 +42,8 @@ reg_application_dispose (GObject *object)
 {
   RegApplication *self = REG_APPLICATION (object);
 
+  g_clear_object (&self->sync);
+  g_clear_pointer (&self->sync_url, g_free);
   g_clear_object (&self->machine);
   g_clear_error (&self->machine_error);
 
@@ -109,4 +113,38 @@ reg_application_get_machine (RegApplication  *self,
     }
 
   return self->machine;
+}
+
+/**
+ * reg_application_get_sync:
+ * @self: a #RegApplication
+ *
+ * The sync of the machine with the server in the `server-url` setting;
+ * made again when the setting changed.
+ *
+ * Returns: (transfer none) (nullable): the sync, or %NULL when the machine
+ *   cannot be opened or no server is set
+ */
+RegSync *
+reg_application_get_sync (RegApplication *self)
+{
+  g_autofree char *server_url = NULL;
+  RegMachine *machine;
+
+  g_return_val_if_fail (REG_IS_APPLICATION (self), NULL);
+
+  machine = reg_application_get_machine (self, NULL);
+  server_url = g_settings_get_string (idem_application_get_settings (IDEM_APPLICATION (self)), "server-url");
+  if (machine == NULL || server_url[0] == '\0')
+    return NULL;
+
+  if (self->sync == NULL || g_strcmp0 (self->sync_url, server_url) != 0)
+    {
+      g_clear_object (&self->sync);
+      self->sync = reg_sync_new (machine, server_url);
+      g_free (self->sync_url);
+      self->sync_url = g_steal_pointer (&server_url);
+    }
+
+  return self->sync;
 }

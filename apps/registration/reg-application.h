@@ -7,6 +7,7 @@
 
 #include "idem-ui.h"
 #include "reg-machine.h"
+#include "reg-sync.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,6 @@ G_DECLARE_FINAL_TYPE (RegApplication, reg_application, REG, APPLICATION, IdemApp
 RegApplication *reg_application_new         (void);
 RegMachine     *reg_application_get_machine (RegApplication  *self,
                                              GError         **error);
+RegSync        *reg_application_get_sync    (RegApplication  *self);
 
 G_END_DECLS

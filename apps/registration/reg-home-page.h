@@ -7,6 +7,7 @@
 
 #include "idem-ui.h"
 #include "reg-machine.h"
+#include "reg-sync.h"
 
 G_BEGIN_DECLS
 
@@ -30,11 +31,16 @@ typedef enum
 G_DECLARE_FINAL_TYPE (RegHomePage, reg_home_page, REG, HOME_PAGE, AdwBin)
 
 RegHomePage *reg_home_page_new              (RegMachine     *machine,
+                                             RegSync        *sync,
                                              const char     *user_id);
 void         reg_home_page_refresh          (RegHomePage    *self);
 void         reg_home_page_set_server_state (RegHomePage    *self,
                                              RegServerState  state);
 void         reg_home_page_export_to        (RegHomePage    *self,
                                              GFile          *folder);
+gboolean     reg_home_page_get_busy         (RegHomePage    *self);
+void         reg_home_page_show_message     (RegHomePage    *self,
+                                             const char     *message,
+                                             gboolean        is_error);
 
 G_END_DECLS

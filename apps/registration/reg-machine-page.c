@@ -15,12 +15,16 @@
 
 #include "reg-machine-page.h"
 
+#include <glib/gi18n.h>
+
 
 struct _RegMachinePage
 {
   AdwBin        parent_instance;
 
   RegMachine   *machine;
+  RegSync      *sync;
+  gboolean      checking;
   GCancellable *cancellable;
   gulong        changed_id;
 
@@ -30,6 +34,7 @@ struct _RegMachinePage
   GtkEntry     *machine_id_entry;
   GtkLabel     *machine_id_error;
   GtkLabel     *status_label;
+  GtkProgressBar *progress_bar;
   GtkWidget    *check_button;
 };
 
@@ -60,7 +65,8 @@ update (RegMachinePage *self)
 
   gtk_widget_set_visible (self->generating_box, generating);
   gtk_spinner_set_spinning (self->spinner, generating);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine-page.check", fingerprint != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine-page.check", fingerprint != NULL && !self->checking);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), self->checking);
 
   if (fingerprint != NULL)
     {
@@ -93,6 +99,59 @@ generated_cb (GObject      *object,
 }
 
 static void
+show_status (RegMachinePage *self,
+             const char     *message)
+{
+  gtk_label_set_text (self->status_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), message != NULL);
+}
+
+static void
+sync_progress_cb (RegMachinePage *self,
+                  double          fraction)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+}
+
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RegMachinePage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = reg_sync_run_finish (REG_SYNC (object), result, &error);
+  g_signal_handlers_disconnect_by_func (object, sync_progress_cb, self);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_object_unref (self);
+      return;
+    }
+
+  self->checking = FALSE;
+  update (self);
+
+  if (ok)
+    {
+      show_status (self, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "reg-window.show-login", NULL);
+    }
+  else if (g_strcmp0 (idem_client_error_get_code (error), "IDM-MAC-403") == 0)
+    show_status (self, _("The server does not know this workstation yet. Check that the administrator registered "
+                         "its key fingerprint under this machine ID, then check again."));
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("The first sync did not finish: %s"), error->message);
+
+      show_status (self, message);
+    }
+
+  g_object_unref (self);
+}
+
+static void
 check_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -110,7 +169,20 @@ check_action (GtkWidget  *widget,
     }
 
   idem_form_clear_error (GTK_WIDGET (self->machine_id_entry), self->machine_id_error);
-  gtk_widget_activate_action (widget, "reg-window.show-login", NULL);
+
+  /* Without a server to ask, the workstation still works offline with
+   * what it has; the first sync happens from the home page. */
+  if (self->sync == NULL)
+    {
+      gtk_widget_activate_action (widget, "reg-window.show-login", NULL);
+      return;
+    }
+
+  self->checking = TRUE;
+  show_status (self, _("Checking the registration with the server…"));
+  update (self);
+  g_signal_connect_swapped (self->sync, "progress", G_CALLBACK (sync_progress_cb), self);
+  reg_sync_run_async (self->sync, self->cancellable, checked_cb, g_object_ref (self));
 }
 
 static void
@@ -147,6 +219,9 @@ reg_machine_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_signal_handler (&self->changed_id, self->machine);
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->sync);
   gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_MACHINE_PAGE);
   g_clear_object (&self->machine);
 
@@ -170,6 +245,7 @@ reg_machine_page_class_init (RegMachinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RegMachinePage, machine_id_entry);
   gtk_widget_class_bind_template_child (widget_class, RegMachinePage, machine_id_error);
   gtk_widget_class_bind_template_child (widget_class, RegMachinePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, RegMachinePage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RegMachinePage, check_button);
   gtk_widget_class_bind_template_callback (widget_class, machine_id_changed_cb);
 
@@ -240,4 +316,33 @@ reg_machine_page_set_machine_id (RegMachinePage *self,
   g_return_if_fail (machine_id != NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->machine_id_entry), machine_id);
+}
+
+/**
+ * reg_machine_page_set_sync:
+ * @self: a #RegMachinePage
+ * @sync: (nullable): the sync that checks the registration
+ */
+void
+reg_machine_page_set_sync (RegMachinePage *self,
+                           RegSync        *sync)
+{
+  g_return_if_fail (REG_IS_MACHINE_PAGE (self));
+  g_return_if_fail (sync == NULL || REG_IS_SYNC (sync));
+
+  g_set_object (&self->sync, sync);
+}
+
+/**
+ * reg_machine_page_get_checking:
+ * @self: a #RegMachinePage
+ *
+ * Returns: whether the first sync is running
+ */
+gboolean
+reg_machine_page_get_checking (RegMachinePage *self)
+{
+  g_return_val_if_fail (REG_IS_MACHINE_PAGE (self), FALSE);
+
+  return self->checking;
 }

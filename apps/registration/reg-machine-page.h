@@ -7,6 +7,7 @@
 
 #include "idem-ui.h"
 #include "reg-machine.h"
+#include "reg-sync.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,8 @@ RegMachinePage *reg_machine_page_new            (RegMachine     *machine);
 gboolean        reg_machine_page_get_generating (RegMachinePage *self);
 void            reg_machine_page_set_machine_id (RegMachinePage *self,
                                                  const char     *machine_id);
+void            reg_machine_page_set_sync       (RegMachinePage *self,
+                                                 RegSync        *sync);
+gboolean        reg_machine_page_get_checking   (RegMachinePage *self);
 
 G_END_DECLS

@@ -1494,3 +1494,41 @@ reg_store_load_sync_document (RegStore   *self,
 
   return column_strdup (stmt, 0);
 }
+
+/**
+ * reg_store_next_sequence:
+ * @self: a #RegStore
+ * @error: return location for a #GError
+ *
+ * Hands out the sequence number of the next RID: 1 to 99999, then 1
+ * again, each number once, across restarts.
+ *
+ * Returns: the number, or 0 with @error set
+ */
+guint
+reg_store_next_sequence (RegStore  *self,
+                         GError   **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (REG_IS_STORE (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = prepare_locked (self,
+                         "INSERT INTO machine_value (key, value) VALUES ('rid-sequence', '1')"
+                         " ON CONFLICT (key) DO UPDATE SET value = CAST (CAST (value AS INTEGER) % 99999 + 1 AS TEXT)"
+                         " RETURNING CAST (value AS INTEGER)",
+                         error);
+  if (stmt == NULL)
+    return 0;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error, _("Could not number a registration"));
+      return 0;
+    }
+
+  return (guint) sqlite3_column_int64 (stmt, 0);
+}

@@ -210,5 +210,7 @@ gboolean    reg_store_save_sync_document   (RegStore        *self,
                                             GError         **error);
 char       *reg_store_load_sync_document   (RegStore        *self,
                                             const char      *kind);
+guint       reg_store_next_sequence        (RegStore        *self,
+                                            GError         **error);
 
 G_END_DECLS

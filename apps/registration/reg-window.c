@@ -8,14 +8,18 @@
 #include "config.h"
 
 #include "reg-window.h"
+#include "reg-flow.h"
 #include "reg-home-page.h"
 #include "reg-idle-logout.h"
 #include "reg-login-page.h"
 #include "reg-machine-page.h"
+#include "reg-password.h"
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
 
 #include <glib/gi18n.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 
 struct _RegWindow
 {
@@ -34,6 +38,7 @@ struct _RegWindow
   RegLoginPage         *login_page;
   RegHomePage          *home_page;
   RegReviewPage        *review_page;
+  GtkWidget            *flow;
   GtkWidget            *error_page;
 };
 
@@ -92,16 +97,25 @@ first_page (RegWindow *self)
   return "login";
 }
 
+static RegSync *
+get_sync (RegWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return application != NULL ? reg_application_get_sync (REG_APPLICATION (application)) : NULL;
+}
+
 static void
 build_session_pages (RegWindow *self)
 {
   remove_page (self, (GtkWidget **) &self->home_page);
   remove_page (self, (GtkWidget **) &self->review_page);
+  remove_page (self, &self->flow);
 
   if (self->user_id == NULL)
     return;
 
-  self->home_page = reg_home_page_new (self->machine, self->user_id);
+  self->home_page = reg_home_page_new (self->machine, get_sync (self), self->user_id);
   add_page (self, GTK_WIDGET (self->home_page), "home");
 }
 
@@ -144,6 +158,7 @@ reg_window_build_pages (RegWindow *self)
   if (self->machine != NULL)
     {
       self->machine_page = reg_machine_page_new (self->machine);
+      reg_machine_page_set_sync (self->machine_page, get_sync (self));
       add_page (self, GTK_WIDGET (self->machine_page), "machine");
     }
   else
@@ -280,6 +295,110 @@ show_review_action (GtkWidget  *widget,
   show_page (self, "review", TRUE);
 }
 
+/* The flow asks from the main thread and frees the rows it gets. */
+static JsonArray *
+flow_master_data (const char *type,
+                  gpointer    user_data)
+{
+  RegWindow *self = user_data;
+
+  return reg_machine_get_master_data (self->machine, type);
+}
+
+/* Called in a worker thread: only the hash copied at the flow's start. */
+static gboolean
+flow_authenticate (const char *user_id,
+                   const char *password,
+                   gpointer    user_data)
+{
+  return reg_password_verify (user_data, password);
+}
+
+static void
+flow_done_cb (RegWindow *self)
+{
+  show_page (self, "home", TRUE);
+  remove_page (self, &self->flow);
+  if (self->home_page != NULL)
+    reg_home_page_refresh (self->home_page);
+}
+
+static X509 *
+certificate_from_pem (const char *pem)
+{
+  BIO *bio = BIO_new_mem_buf (pem, -1);
+  X509 *certificate = bio != NULL ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+
+  BIO_free (bio);
+  ERR_clear_error ();
+  return certificate;
+}
+
+static void
+new_registration_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  RegWindow *self = REG_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  const char *pem;
+  g_autofree char *camera_source = NULL;
+  RegFlowSetup setup = { 0 };
+  X509 *certificate;
+  guint sequence;
+  char *hash;
+
+  if (self->user_id == NULL || self->flow != NULL)
+    return;
+
+  pem = reg_machine_get_certificate_pem (self->machine);
+  certificate = pem != NULL ? certificate_from_pem (pem) : NULL;
+  if (certificate == NULL || reg_machine_get_centre_id (self->machine) == NULL)
+    {
+      g_clear_pointer (&certificate, X509_free);
+      return;
+    }
+
+  sequence = reg_store_next_sequence (reg_machine_get_store (self->machine), &error);
+  if (sequence == 0)
+    {
+      X509_free (certificate);
+      if (self->home_page != NULL)
+        reg_home_page_show_message (self->home_page, error->message, TRUE);
+      return;
+    }
+
+  user = reg_machine_find_user (self->machine, self->user_id);
+  hash = g_strdup (user != NULL ? json_object_get_string_member_with_default (user, "passwordHash", "") : "");
+
+  setup.schema = reg_machine_get_id_schema (self->machine);
+  setup.ui_spec = reg_machine_get_ui_spec (self->machine);
+  setup.process = IDEM_PACKET_PROCESS_NEW;
+  setup.centre_id = reg_machine_get_centre_id (self->machine);
+  setup.machine_id = reg_machine_get_machine_id (self->machine);
+  setup.rid_sequence = sequence;
+  setup.signing_key = reg_machine_get_signing_key (self->machine);
+  setup.certificate = certificate;
+  setup.store = reg_machine_get_store (self->machine);
+  setup.operator_id = self->user_id;
+  setup.primary_language = idem_language_get_current ()->iso639_3;
+  camera_source = g_settings_get_string (self->settings, "camera-source");
+  setup.camera_source = camera_source;
+  setup.master_data = flow_master_data;
+  setup.master_data_user_data = self;
+  setup.authenticate = flow_authenticate;
+  setup.authenticate_data = hash;
+
+  self->flow = reg_flow_new (&setup);
+  X509_free (certificate);
+  g_object_set_data_full (G_OBJECT (self->flow), "reg-window-password-hash", hash, g_free);
+  g_signal_connect_object (self->flow, "cancelled", G_CALLBACK (flow_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "finished", G_CALLBACK (flow_done_cb), self, G_CONNECT_SWAPPED);
+  add_page (self, self->flow, "flow");
+  show_page (self, "flow", TRUE);
+}
+
 static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
@@ -342,6 +461,7 @@ reg_window_class_init (RegWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "reg-window.show-home", NULL, show_home_action);
   gtk_widget_class_install_action (widget_class, "reg-window.show-review", NULL, show_review_action);
   gtk_widget_class_install_action (widget_class, "reg-window.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.new-registration", NULL, new_registration_action);
   gtk_widget_class_install_action (widget_class, "reg-window.stay-signed-in", NULL, stay_signed_in_action);
 }
 
@@ -437,4 +557,18 @@ reg_window_get_idle_message (RegWindow *self)
     return NULL;
 
   return gtk_label_get_text (self->idle_label);
+}
+
+/**
+ * reg_window_get_flow:
+ * @self: a #RegWindow
+ *
+ * Returns: (transfer none) (nullable): the registration under way
+ */
+GtkWidget *
+reg_window_get_flow (RegWindow *self)
+{
+  g_return_val_if_fail (REG_IS_WINDOW (self), NULL);
+
+  return self->flow;
 }

@@ -18,5 +18,6 @@ void        reg_window_retranslate      (RegWindow      *self);
 GtkWidget  *reg_window_get_page         (RegWindow      *self);
 const char *reg_window_get_user_id      (RegWindow      *self);
 const char *reg_window_get_idle_message (RegWindow      *self);
+GtkWidget  *reg_window_get_flow         (RegWindow      *self);
 
 G_END_DECLS

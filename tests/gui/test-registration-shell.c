@@ -14,8 +14,11 @@
 #include "reg-machine-page.h"
 #include "reg-password.h"
 #include "reg-review-page.h"
+#include "reg-flow.h"
 #include "reg-setup-page.h"
 #include "reg-window.h"
+
+#include "idem-openssl-types.h"
 
 #include <glib/gstdio.h>
 
@@ -229,7 +232,8 @@ test_setup_generates_key (void)
   g_assert_true (REG_IS_SETUP_PAGE (page ()));
   g_assert_false (reg_machine_has_key (machine ()));
 
-  reg_setup_page_set_address (REG_SETUP_PAGE (page ()), "https://idem.example.org");
+  /* A server that is not there: the first sync cannot happen yet. */
+  reg_setup_page_set_address (REG_SETUP_PAGE (page ()), "https://127.0.0.1:9");
   g_assert_true (gtk_widget_activate_action (page (), "setup-page.continue", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 
@@ -264,12 +268,21 @@ test_setup_generates_key (void)
   gui_test_assert_label (page (), "“12a” is not a machine ID: your administrator gives you one of 5 digits");
   g_assert_null (reg_machine_get_machine_id (machine ()));
 
+  /* Check Registration keeps the ID and tries the first sync, which
+   * cannot reach the server: the page says so and stays. */
   reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), "10001");
   g_assert_true (gtk_widget_activate_action (page (), "machine-page.check", NULL));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  WAIT_UNTIL (!reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
   g_assert_cmpstr (reg_machine_get_machine_id (machine ()), ==, "10001");
   stored = reg_store_get_value (store (), "machine-id");
   g_assert_cmpstr (stored, ==, "10001");
+  g_assert_true (REG_IS_MACHINE_PAGE (page ()));
+  g_assert_false (reg_machine_is_synced (machine ()));
+  screenshot ("registration-machine-offline-en");
+
+  /* Sign-in is the next page all the same. */
+  g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-login", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
 }
 
@@ -356,15 +369,23 @@ test_home_counts (void)
   g_assert_cmpstr (named_label_text ("today-count"), ==, "3");
   g_assert_cmpstr (named_label_text ("pending-count"), ==, "2");
   g_assert_cmpstr (named_label_text ("upload-count"), ==, "1");
-  g_assert_cmpstr (named_label_text ("server-state"), ==, "Not checked yet");
   g_assert_cmpstr (named_label_text ("last-sync"), !=, "Never");
 
-  /* What needs the server or the form is offered disabled, with a reason,
-   * rather than as a button that fails. */
-  g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "Upload")));
+  /* What the machine cannot do yet is offered disabled, with a reason,
+   * rather than as a button that fails: no packet certificate yet. */
   g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
+  g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "Update UIN")));
+  g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "Upload")));
   g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "Export")));
   g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "Supervisor Review")));
+
+  /* Sync Now with the server away: the page says the workstation works
+   * offline, and nothing changes. */
+  g_assert_true (gtk_widget_activate_action (page (), "home-page.sync", NULL));
+  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  g_assert_cmpstr (named_label_text ("server-state"), ==, "Not reachable — working offline");
+  g_assert_true (gtk_widget_get_visible (find_named (page (), "home-message")));
+  g_assert_cmpstr (named_label_text ("pending-count"), ==, "2");
   gui_test_assert_accessible (GTK_WIDGET (window));
   screenshot ("registration-home-en");
 
@@ -539,6 +560,72 @@ test_idle_sign_out (void)
   g_settings_reset (settings (), "idle-warning-seconds");
 }
 
+/* A self-signed RSA certificate standing in for the server's packet
+ * certificate, which a sync would bring. */
+static char *
+make_certificate_pem (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EVP_PKEY) key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 2048, &error);
+  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
+  X509 *certificate = X509_new ();
+  X509_NAME *name;
+  char *data = NULL;
+  long length;
+  char *pem;
+
+  g_assert_no_error (error);
+  ASN1_INTEGER_set (X509_get_serialNumber (certificate), 1);
+  X509_gmtime_adj (X509_getm_notBefore (certificate), 0);
+  X509_gmtime_adj (X509_getm_notAfter (certificate), 3600);
+  X509_set_pubkey (certificate, key);
+  name = X509_get_subject_name (certificate);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) "10001_10001", -1, -1, 0);
+  X509_set_issuer_name (certificate, name);
+  g_assert_cmpint (X509_sign (certificate, key, EVP_sha256 ()), >, 0);
+  g_assert_cmpint (PEM_write_bio_X509 (bio, certificate), ==, 1);
+  length = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, (gsize) length);
+  X509_free (certificate);
+
+  return pem;
+}
+
+static void
+test_new_registration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = make_certificate_pem ();
+
+  /* Without the packet certificate and the centre, there is nothing to
+   * seal a packet for. */
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
+  sign_out ();
+
+  g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_CERTIFICATE, pem, &error));
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_centre_id (machine (), "10001", &error));
+  g_assert_no_error (error);
+  g_settings_set_string (settings (), "camera-source", "videotestsrc is-live=true");
+
+  sign_in ("operator1", OPERATOR_PASSWORD);
+  g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
+  g_assert_true (gtk_widget_activate_action (page (), "home-page.new-registration", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_FLOW (page ()));
+  g_assert_true (reg_window_get_flow (REG_WINDOW (window)) == page ());
+  g_assert_cmpstr (reg_flow_get_step_name (REG_FLOW (page ())), ==, "consent");
+  screenshot ("registration-new-registration-en");
+
+  /* Cancelled, the operator is back home and nothing was recorded. */
+  g_assert_true (gtk_widget_activate_action (page (), "flow.cancel", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_null (reg_window_get_flow (REG_WINDOW (window)));
+  sign_out ();
+}
+
 static void
 test_cold_start (void)
 {
@@ -596,6 +683,7 @@ main (int   argc,
   g_test_add_func ("/registration/shell/review", test_review);
   g_test_add_func ("/registration/shell/export", test_export);
   g_test_add_func ("/registration/shell/idle-sign-out", test_idle_sign_out);
+  g_test_add_func ("/registration/shell/new-registration", test_new_registration);
   g_test_add_func ("/registration/shell/cold-start", test_cold_start);
 
   status = g_test_run ();
