@@ -1532,3 +1532,62 @@ reg_store_next_sequence (RegStore  *self,
 
   return (guint) sqlite3_column_int64 (stmt, 0);
 }
+
+static void
+check_packets_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *problems = reg_store_check_packets (source_object, NULL, &error);
+
+  if (problems == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, problems, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * reg_store_check_packets_async:
+ * @self: a #RegStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the packets that have a problem
+ * @user_data: data for @callback
+ *
+ * Runs reg_store_check_packets() in a thread.
+ */
+void
+reg_store_check_packets_async (RegStore            *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (REG_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reg_store_check_packets_async);
+  g_task_run_in_thread (task, check_packets_thread);
+}
+
+/**
+ * reg_store_check_packets_finish:
+ * @self: a #RegStore
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type RegPacket): the packets with a
+ *   problem, or %NULL with @error set
+ */
+GPtrArray *
+reg_store_check_packets_finish (RegStore      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (REG_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

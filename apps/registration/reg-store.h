@@ -187,6 +187,13 @@ gboolean    reg_store_set_server_status    (RegStore        *self,
 GPtrArray  *reg_store_check_packets        (RegStore        *self,
                                             guint           *n_temporary_removed,
                                             GError         **error);
+void        reg_store_check_packets_async  (RegStore            *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GPtrArray  *reg_store_check_packets_finish (RegStore        *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
 
 char       *reg_store_get_value            (RegStore        *self,
                                             const char      *key);

@@ -40,6 +40,8 @@ struct _RegWindow
   RegReviewPage        *review_page;
   GtkWidget            *flow;
   GtkWidget            *error_page;
+  GCancellable         *cancellable;
+  char                 *recovery_report;
 };
 
 G_DEFINE_FINAL_TYPE (RegWindow, reg_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -116,6 +118,8 @@ build_session_pages (RegWindow *self)
     return;
 
   self->home_page = reg_home_page_new (self->machine, get_sync (self), self->user_id);
+  if (self->recovery_report != NULL)
+    reg_home_page_show_message (self->home_page, self->recovery_report, TRUE);
   add_page (self, GTK_WIDGET (self->home_page), "home");
 }
 
@@ -189,6 +193,71 @@ reg_window_build_pages (RegWindow *self)
 
   show_page (self, visible, FALSE);
   gtk_window_set_title (GTK_WINDOW (self), _("Idem Registration"));
+}
+
+static const char *
+problem_to_string (RegPacketProblem problem)
+{
+  switch (problem)
+    {
+    case REG_PACKET_PROBLEM_MISSING:
+      return _("its file is missing");
+
+    case REG_PACKET_PROBLEM_SIZE:
+      return _("its file was not completely written");
+
+    case REG_PACKET_PROBLEM_HASH:
+      return _("its file was altered");
+
+    default:
+      return "";
+    }
+}
+
+static void
+packets_checked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  RegWindow *self = user_data;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *report;
+
+  problems = reg_store_check_packets_finish (REG_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+
+  if (problems == NULL)
+    report = g_string_new (error->message);
+  else if (problems->len == 0)
+    {
+      g_object_unref (self);
+      return;
+    }
+  else
+    {
+      report = g_string_new (g_dngettext (GETTEXT_PACKAGE,
+                                          "A packet on this workstation cannot be sent, and the resident must be registered again:",
+                                          "Packets on this workstation cannot be sent, and the residents must be registered again:",
+                                          problems->len));
+      for (guint i = 0; i < problems->len; i++)
+        {
+          const RegPacket *packet = g_ptr_array_index (problems, i);
+
+          g_string_append_printf (report, "\n%s: %s", packet->rid, problem_to_string (packet->problem));
+        }
+    }
+
+  g_free (self->recovery_report);
+  self->recovery_report = g_string_free (report, FALSE);
+  if (self->home_page != NULL)
+    reg_home_page_show_message (self->home_page, self->recovery_report, TRUE);
+
+  g_object_unref (self);
 }
 
 static void
@@ -431,6 +500,9 @@ reg_window_dispose (GObject *object)
 {
   RegWindow *self = REG_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->recovery_report, g_free);
   if (self->idle_logout != NULL)
     reg_idle_logout_stop (self->idle_logout);
   g_clear_object (&self->idle_logout);
@@ -474,6 +546,7 @@ reg_window_init (RegWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (REG_APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
   self->idle_logout = reg_idle_logout_new (GTK_WIDGET (self), self->settings);
   g_signal_connect_object (self->idle_logout, "countdown", G_CALLBACK (idle_countdown_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->idle_logout, "expired", G_CALLBACK (sign_out), self, G_CONNECT_SWAPPED);
@@ -496,6 +569,12 @@ reg_window_new (RegApplication *application)
   if (machine != NULL)
     self->machine = g_object_ref (machine);
   reg_window_build_pages (self);
+
+  /* What a crash may have left: temporary files go, and packets whose
+   * file is gone or cut short are reported once someone signs in. */
+  if (self->machine != NULL)
+    reg_store_check_packets_async (reg_machine_get_store (self->machine), self->cancellable,
+                                   packets_checked_cb, g_object_ref (self));
 
   return self;
 }

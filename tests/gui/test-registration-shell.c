@@ -627,6 +627,54 @@ test_new_registration (void)
 }
 
 static void
+test_restart_recovery (void)
+{
+  g_autofree char *temporary = g_build_filename (g_getenv (REG_STORE_DIR_ENV), "packets", ".tmp-crashed", NULL);
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(RegApplication) fresh = NULL;
+      GtkWindow *fresh_window;
+      GtkWidget *message;
+
+      /* The workstation starts again after a crash. */
+      g_settings_set_string (settings (), "server-url", "https://127.0.0.1:9");
+      fresh = reg_application_new ();
+      fresh_window = gui_test_start_application (G_APPLICATION (fresh));
+      app = fresh;
+      window = fresh_window;
+      WAIT_UNTIL (!g_file_test (temporary, G_FILE_TEST_EXISTS));
+
+      sign_in ("operator1", OPERATOR_PASSWORD);
+      g_assert_true (REG_IS_HOME_PAGE (page ()));
+      message = find_named (page (), "home-message");
+      WAIT_UNTIL (gtk_widget_get_visible (message));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
+                                "10001100010000320261122040700: its file is missing"));
+      g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (message)), "10001100010000120261122040500"));
+      screenshot ("registration-recovery-en");
+      gtk_window_destroy (fresh_window);
+      window = NULL;
+      app = NULL;
+      return;
+    }
+
+  /* What a crash can leave: a packet's file gone, a half-written one. */
+  {
+    g_autoptr(RegPacket) packet = reg_store_get_packet (store (), "10001100010000320261122040700", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (g_unlink (packet->path), ==, 0);
+    g_file_set_contents (temporary, "half a packet", -1, &error);
+    g_assert_no_error (error);
+  }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_assert_false (g_file_test (temporary, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_cold_start (void)
 {
   if (g_test_subprocess ())
@@ -684,6 +732,7 @@ main (int   argc,
   g_test_add_func ("/registration/shell/export", test_export);
   g_test_add_func ("/registration/shell/idle-sign-out", test_idle_sign_out);
   g_test_add_func ("/registration/shell/new-registration", test_new_registration);
+  g_test_add_func ("/registration/shell/restart-recovery", test_restart_recovery);
   g_test_add_func ("/registration/shell/cold-start", test_cold_start);
 
   status = g_test_run ();
