@@ -61,12 +61,16 @@
 /* A code with fewer bits than this says too little to compare. */
 #define MIN_CODE_BITS 5
 /* Early exit: the mean of the best EARLY_BEST row maxima of the first
- * EARLY_ROWS probe minutiae, in 1/256. */
+ * EARLY_ROWS probe minutiae, in 1/256.  Both thresholds were set on
+ * bench-abis-accuracy's 500 fingers x 4 impressions: at 165 and 173 the
+ * early exit stopped 31 % of impostor comparisons and 34 % went on to the
+ * geometric check; at 170 and 177, 54 % and 18 %, for an FNMR at FMR 1e-4
+ * of 2.4 % instead of 1.9 %. */
 #define EARLY_ROWS 32
 #define EARLY_BEST 8
-#define EARLY_THRESHOLD 165
+#define EARLY_THRESHOLD 170
 /* Prefilter: mean of the best row maxima below this rejects at once. */
-#define PREFILTER_THRESHOLD 173
+#define PREFILTER_THRESHOLD 177
 #define MIN_PAIR_SIMILARITY 0.25f
 #define TOP_PAIRS 32
 #define SEEDS 4

@@ -628,30 +628,24 @@ store_reference (SrvAbisBuiltin  *self,
   return TRUE;
 }
 
+/* Files prepared biometrics under @reference_id: the digest keyed, the
+ * retry or conflict told apart, the row and the gallery written together. */
 static gboolean
-srv_abis_builtin_insert (SrvAbis     *abis,
-                         const char  *reference_id,
-                         GBytes      *cbeff,
-                         GError     **error)
+insert_prepared (SrvAbisBuiltin  *self,
+                 const char      *reference_id,
+                 Biometrics      *biometrics,
+                 GError         **error)
 {
-  SrvAbisBuiltin *self = SRV_ABIS_BUILTIN (abis);
-  Biometrics biometrics = { 0 };
   guint8 digest[IDEM_SHA256_SIZE];
   gboolean exists = FALSE;
   gboolean ok = FALSE;
   GError *local_error = NULL;
 
-  g_atomic_int_inc (&self->in_flight);
-
-  /* The slow part, extraction, happens outside the lock. */
-  if (!read_biometrics (self, cbeff, TRUE, &biometrics, error))
-    goto out;
-  idem_sha256_finish (biometrics.digest, digest);
-  g_clear_pointer (&biometrics.digest, idem_sha256_free);
+  idem_sha256_finish (biometrics->digest, digest);
   /* Keyed: a bare hash of biometric data would let anyone holding a copy
    * of the record test it against the database. */
   if (!idem_hmac_sha256 (self->digest_key, sizeof self->digest_key, digest, sizeof digest, digest, error))
-    goto out;
+    return FALSE;
 
   g_mutex_lock (&self->write_lock);
   if (stored_digest_matches (self, reference_id, digest, &exists, &local_error))
@@ -661,23 +655,112 @@ srv_abis_builtin_insert (SrvAbis     *abis,
   else if (exists)
     g_set_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_DUPLICATE_REFERENCE,
                  _("Reference ID “%s” is already in the gallery with other biometrics"), reference_id);
-  else if (store_reference (self, reference_id, &biometrics, digest, error))
+  else if (store_reference (self, reference_id, biometrics, digest, error))
     {
       g_autoptr(GError) gallery_error = NULL;
 
       ok = idem_fingerprint_gallery_insert (self->gallery, reference_id,
-                                            (IdemFingerTemplate * const *) biometrics.fingers->pdata,
-                                            biometrics.fingers->len, &gallery_error);
+                                            (IdemFingerTemplate * const *) biometrics->fingers->pdata,
+                                            biometrics->fingers->len, &gallery_error);
       if (!ok)
         g_set_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_INTERNAL,
                      _("The gallery refused reference “%s”: %s"), reference_id, gallery_error->message);
     }
   g_mutex_unlock (&self->write_lock);
 
-out:
   idem_crypto_wipe (digest, sizeof digest);
+  return ok;
+}
+
+static gboolean
+srv_abis_builtin_insert (SrvAbis     *abis,
+                         const char  *reference_id,
+                         GBytes      *cbeff,
+                         GError     **error)
+{
+  SrvAbisBuiltin *self = SRV_ABIS_BUILTIN (abis);
+  Biometrics biometrics = { 0 };
+  gboolean ok = FALSE;
+
+  g_atomic_int_inc (&self->in_flight);
+
+  /* The slow part, extraction, happens outside the lock. */
+  if (read_biometrics (self, cbeff, TRUE, &biometrics, error))
+    ok = insert_prepared (self, reference_id, &biometrics, error);
+
   biometrics_clear (&biometrics);
   g_atomic_int_add (&self->in_flight, -1);
+  return ok;
+}
+
+/**
+ * srv_abis_builtin_insert_minutiae:
+ * @self: the built-in ABIS
+ * @reference_id: the reference ID to file the fingers under
+ * @minutiae: (array length=n_fingers): each finger's minutiae
+ * @positions: (array length=n_fingers): each finger's ISO/IEC 19794-4
+ *   position, 0 when unknown
+ * @n_fingers: how many fingers, at least one
+ * @error: return location for an error in %SRV_ABIS_ERROR
+ *
+ * Inserts fingers whose minutiae were extracted already, such as a
+ * reader's templates or a migration from another ABIS; like
+ * srv_abis_insert() otherwise.
+ *
+ * Returns: whether the person is in the gallery
+ */
+gboolean
+srv_abis_builtin_insert_minutiae (SrvAbisBuiltin  *self,
+                                  const char      *reference_id,
+                                  IdemMinutiae   **minutiae,
+                                  const guint     *positions,
+                                  guint            n_fingers,
+                                  GError         **error)
+{
+  Biometrics biometrics = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SRV_IS_ABIS_BUILTIN (self), FALSE);
+  g_return_val_if_fail (reference_id != NULL, FALSE);
+  g_return_val_if_fail (minutiae != NULL || n_fingers == 0, FALSE);
+  g_return_val_if_fail (positions != NULL || n_fingers == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (reference_id[0] == '\0' || strlen (reference_id) > 256 || !g_utf8_validate (reference_id, -1, NULL))
+    {
+      g_set_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_INVALID_REQUEST,
+                   _("A reference ID must be 1 to %u bytes of UTF-8"), 256);
+      return FALSE;
+    }
+  if (n_fingers == 0 || n_fingers > 255)
+    {
+      g_set_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_BAD_BIOMETRICS, _("A person has 1 to 255 fingers"));
+      return FALSE;
+    }
+
+  biometrics.fingers = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_finger_template_unref);
+  biometrics.minutiae = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_minutiae_unref);
+  biometrics.digest = idem_sha256_new ();
+  for (guint i = 0; i < n_fingers; i++)
+    {
+      g_autoptr(GBytes) serialized = idem_minutiae_serialize (minutiae[i]);
+      g_autoptr(GError) local_error = NULL;
+      IdemFingerTemplate *template = idem_finger_template_new (minutiae[i], positions[i], &local_error);
+
+      if (template == NULL)
+        {
+          g_set_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_BAD_BIOMETRICS,
+                       _("Finger %u cannot be used: %s"), i + 1, local_error->message);
+          goto out;
+        }
+      g_ptr_array_add (biometrics.fingers, template);
+      g_ptr_array_add (biometrics.minutiae, idem_minutiae_ref (minutiae[i]));
+      digest_block (&biometrics, 'M', serialized);
+    }
+  ok = insert_prepared (self, reference_id, &biometrics, error);
+
+out:
+  biometrics_clear (&biometrics);
   return ok;
 }
 

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "idem.h"
+
 #include "srv-abis.h"
 #include "srv-data-keys.h"
 #include "srv-database.h"
@@ -20,6 +22,12 @@ G_DECLARE_FINAL_TYPE (SrvAbisBuiltin, srv_abis_builtin, SRV, ABIS_BUILTIN, GObje
 SrvAbisBuiltin *srv_abis_builtin_new              (SrvDatabase        *database,
                                                    const SrvDataKeys  *keys,
                                                    guint               n_workers,
+                                                   GError            **error);
+gboolean        srv_abis_builtin_insert_minutiae  (SrvAbisBuiltin     *self,
+                                                   const char         *reference_id,
+                                                   IdemMinutiae      **minutiae,
+                                                   const guint        *positions,
+                                                   guint               n_fingers,
                                                    GError            **error);
 double          srv_abis_builtin_get_load_seconds (SrvAbisBuiltin     *self);
 gsize           srv_abis_builtin_get_template_bytes (SrvAbisBuiltin   *self);

@@ -11,7 +11,11 @@
  * 2. The MOSIP ISO/IEC 19794-4 samples: every JPEG 2000 Registration finger
  *    against every Auth finger of the same profile.
  *
- *   bench-abis-accuracy [--fingers N] [--impressions K]
+ *   bench-abis-accuracy [--fingers N] [--impressions K] [--minutiae-cache FILE]
+ *
+ * Extraction takes most of the time; --minutiae-cache keeps the extracted
+ * minutiae in FILE (written when absent, read when present), so that
+ * matcher changes can be measured again in seconds on the same fingers.
  */
 
 #include "config.h"
@@ -29,6 +33,7 @@ typedef struct
   guint                finger;
   guint                impressions;
   IdemFingerTemplate **templates;   /* impressions of this finger, NULL when extraction failed */
+  IdemMinutiae       **minutiae;
   guint               *n_minutiae;
 } FingerJob;
 
@@ -54,7 +59,72 @@ finger_job_cb (gpointer data,
         continue;
       job->n_minutiae[k] = idem_minutiae_get_count (minutiae);
       job->templates[k] = idem_finger_template_new (minutiae, 0, NULL);
+      job->minutiae[k] = g_steal_pointer (&minutiae);
     }
+}
+
+/* The cache: per impression, a 32-bit length (0: extraction failed) and
+ * the IdemMinutiae serialisation, fingers and impressions in order. */
+static gboolean
+load_cache (const char *path,
+            FingerJob  *jobs,
+            guint       n_fingers,
+            guint       n_impressions)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0, offset = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  for (guint f = 0; f < n_fingers; f++)
+    for (guint k = 0; k < n_impressions; k++)
+      {
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IdemMinutiae) minutiae = NULL;
+        guint32 size;
+
+        if (length - offset < 4)
+          return FALSE;
+        memcpy (&size, contents + offset, 4);
+        offset += 4;
+        if (size == 0)
+          continue;
+        if (length - offset < size)
+          return FALSE;
+        bytes = g_bytes_new (contents + offset, size);
+        offset += size;
+        minutiae = idem_minutiae_deserialize (bytes, NULL);
+        if (minutiae == NULL)
+          return FALSE;
+        jobs[f].n_minutiae[k] = idem_minutiae_get_count (minutiae);
+        jobs[f].templates[k] = idem_finger_template_new (minutiae, 0, NULL);
+        jobs[f].minutiae[k] = g_steal_pointer (&minutiae);
+      }
+
+  return offset == length;
+}
+
+static void
+save_cache (const char *path,
+            FingerJob  *jobs,
+            guint       n_fingers,
+            guint       n_impressions)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint f = 0; f < n_fingers; f++)
+    for (guint k = 0; k < n_impressions; k++)
+      {
+        g_autoptr(GBytes) bytes = jobs[f].minutiae[k] ? idem_minutiae_serialize (jobs[f].minutiae[k]) : NULL;
+        guint32 size = bytes ? g_bytes_get_size (bytes) : 0;
+
+        g_byte_array_append (out, (const guint8 *) &size, 4);
+        if (bytes != NULL)
+          g_byte_array_append (out, g_bytes_get_data (bytes, NULL), size);
+      }
+  if (!g_file_set_contents (path, (const char *) out->data, out->len, &error))
+    g_printerr ("The minutiae cache cannot be written: %s\n", error->message);
 }
 
 static int
@@ -126,8 +196,9 @@ print_distribution (const char   *name,
 }
 
 static void
-synthetic_accuracy (guint n_fingers,
-                    guint n_impressions)
+synthetic_accuracy (guint       n_fingers,
+                    guint       n_impressions,
+                    const char *cache)
 {
   g_autofree FingerJob *jobs = g_new0 (FingerJob, n_fingers);
   g_autoptr(GArray) genuine = g_array_new (FALSE, FALSE, sizeof (double));
@@ -139,16 +210,30 @@ synthetic_accuracy (guint n_fingers,
   double eer = 1.0, eer_threshold = 0.0;
 
   start = g_get_monotonic_time ();
-  pool = g_thread_pool_new (finger_job_cb, NULL, g_get_num_processors (), TRUE, NULL);
   for (guint f = 0; f < n_fingers; f++)
     {
       jobs[f].finger = f;
       jobs[f].impressions = n_impressions;
       jobs[f].templates = g_new0 (IdemFingerTemplate *, n_impressions);
+      jobs[f].minutiae = g_new0 (IdemMinutiae *, n_impressions);
       jobs[f].n_minutiae = g_new0 (guint, n_impressions);
-      g_thread_pool_push (pool, &jobs[f], NULL);
     }
-  g_thread_pool_free (pool, FALSE, TRUE);
+  if (cache == NULL || !load_cache (cache, jobs, n_fingers, n_impressions))
+    {
+      pool = g_thread_pool_new (finger_job_cb, NULL, g_get_num_processors (), TRUE, NULL);
+      for (guint f = 0; f < n_fingers; f++)
+        {
+          for (guint k = 0; k < n_impressions; k++)
+            {
+              g_clear_pointer (&jobs[f].templates[k], idem_finger_template_unref);
+              g_clear_pointer (&jobs[f].minutiae[k], idem_minutiae_unref);
+            }
+          g_thread_pool_push (pool, &jobs[f], NULL);
+        }
+      g_thread_pool_free (pool, FALSE, TRUE);
+      if (cache != NULL)
+        save_cache (cache, jobs, n_fingers, n_impressions);
+    }
 
   for (guint f = 0; f < n_fingers; f++)
     for (guint k = 0; k < n_impressions; k++)
@@ -233,8 +318,12 @@ synthetic_accuracy (guint n_fingers,
   for (guint f = 0; f < n_fingers; f++)
     {
       for (guint k = 0; k < n_impressions; k++)
-        g_clear_pointer (&jobs[f].templates[k], idem_finger_template_unref);
+        {
+          g_clear_pointer (&jobs[f].templates[k], idem_finger_template_unref);
+          g_clear_pointer (&jobs[f].minutiae[k], idem_minutiae_unref);
+        }
       g_free (jobs[f].templates);
+      g_free (jobs[f].minutiae);
       g_free (jobs[f].n_minutiae);
     }
 }
@@ -339,7 +428,9 @@ main (int   argc,
   int n_fingers = 500;
   int n_impressions = 4;
   gboolean skip_mosip = FALSE;
+  g_autofree char *cache = NULL;
   GOptionEntry entries[] = {
+    { "minutiae-cache", 0, 0, G_OPTION_ARG_FILENAME, &cache, "Keep extracted minutiae in this file", "FILE" },
     { "fingers", 0, 0, G_OPTION_ARG_INT, &n_fingers, "Synthetic fingers", "N" },
     { "impressions", 0, 0, G_OPTION_ARG_INT, &n_impressions, "Impressions a finger", "K" },
     { "skip-mosip", 0, 0, G_OPTION_ARG_NONE, &skip_mosip, "Leave out the MOSIP samples", NULL },
@@ -356,7 +447,7 @@ main (int   argc,
       return 2;
     }
 
-  synthetic_accuracy (n_fingers, n_impressions);
+  synthetic_accuracy (n_fingers, n_impressions, cache);
   if (!skip_mosip && shared_dir != NULL)
     mosip_accuracy (shared_dir);
   else if (!skip_mosip)
