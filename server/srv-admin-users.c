@@ -427,9 +427,9 @@ write_roles (sqlite3    *db,
   return TRUE;
 }
 
-/* Closes the current mapping and opens the new one.  A mapping that
- * began this very second is rewritten instead (the history's key is the
- * start second). */
+/* Closes the current mapping and opens the new one.  Mappings that began
+ * this very second lasted no time and are dropped (the history's key is
+ * the start second). */
 static gboolean
 write_centre (sqlite3    *db,
               UserWrite  *write,
@@ -445,7 +445,7 @@ write_centre (sqlite3    *db,
   if (g_strcmp0 (current, write->centre_id) == 0)
     return TRUE;
 
-  return srv_admin_exec (db, error, "DELETE FROM user_centre WHERE user_id = ? AND valid_from = ? AND valid_to IS NULL",
+  return srv_admin_exec (db, error, "DELETE FROM user_centre WHERE user_id = ? AND valid_from = ?",
                          "ti", write->id, now) &&
          srv_admin_exec (db, error, "UPDATE user_centre SET valid_to = ? WHERE user_id = ? AND valid_to IS NULL",
                          "it", now, write->id) &&

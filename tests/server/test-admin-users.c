@@ -136,6 +136,19 @@ test_users (AdminFixture  *fixture,
   g_free (token);
   token = admin_login (fixture, "operator7", "a brand new one");
 
+  /* Quick remappings, in the same second or not, keep one open mapping. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SrvTestResponse) remapped = NULL;
+
+      admin_expect (fixture, &remapped, "PUT", "/v1/admin/users/operator7",
+                    i % 2 == 0 ? "{\"request\": {\"centreId\": \"10001\"}}" : "{\"request\": {\"centreId\": \"10002\"}}",
+                    SOUP_STATUS_OK);
+    }
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM user_centre WHERE user_id = 'operator7' AND valid_to IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM user_centre WHERE valid_to < valid_from"), ==, 0);
+
   /* Unmapping, with null. */
   g_clear_pointer (&moved, srv_test_response_free);
   object = admin_expect (fixture, &moved, "PUT", "/v1/admin/users/operator7", "{\"request\": {\"centreId\": null}}",
@@ -148,7 +161,7 @@ test_users (AdminFixture  *fixture,
   g_assert_cmpstr (json_object_get_string_member (object, "email"), ==, "awa@example.org");
 
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM audit_event WHERE action = 'user.update' AND outcome = 'success'"),
-                   ==, 3);
+                   ==, 6);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM audit_event WHERE detail LIKE '%scrypt%'"), ==, 0);
 }
 
