@@ -35,6 +35,7 @@ struct _RegFaceStep
   IdemVideoFrame *photo;
   char           *status;
   guint           preview_source;
+  gboolean        starting;
   gboolean        busy;
 };
 
@@ -77,6 +78,7 @@ camera_started_cb (GObject      *source,
   g_autoptr(RegFaceStep) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->starting = FALSE;
   if (!idem_camera_start_finish (IDEM_CAMERA (source), result, &error))
     {
       if (!g_error_matches (error, IDEM_CAMERA_ERROR, IDEM_CAMERA_ERROR_CANCELLED))
@@ -168,6 +170,17 @@ still_captured_cb (GObject      *source,
 }
 
 static void
+start_camera (RegFaceStep *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->starting = TRUE;
+  set_status (self, _("Starting the camera…"));
+  idem_camera_start_async (self->camera, self->cancellable, camera_started_cb, g_object_ref (self));
+}
+
+static void
 capture_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -176,9 +189,11 @@ capture_action (GtkWidget  *widget,
 
   if (self->busy)
     return;
+  /* A camera that failed to start (unplugged, busy) is tried again. */
   if (!idem_camera_get_running (self->camera))
     {
-      set_status (self, _("The camera is not ready yet."));
+      if (!self->starting)
+        start_camera (self);
       return;
     }
 
@@ -196,13 +211,7 @@ reg_face_step_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (reg_face_step_parent_class)->map (widget);
 
   if (!idem_camera_get_running (self->camera))
-    {
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-      set_status (self, _("Starting the camera…"));
-      idem_camera_start_async (self->camera, self->cancellable, camera_started_cb, g_object_ref (self));
-    }
+    start_camera (self);
 }
 
 static void
@@ -214,6 +223,7 @@ reg_face_step_unmap (GtkWidget *widget)
   g_clear_handle_id (&self->preview_source, g_source_remove);
   idem_camera_stop (self->camera);
   self->busy = FALSE;
+  self->starting = FALSE;
 
   GTK_WIDGET_CLASS (reg_face_step_parent_class)->unmap (widget);
 }
@@ -324,6 +334,20 @@ reg_face_step_get_status (RegFaceStep *self)
   g_return_val_if_fail (REG_IS_FACE_STEP (self), NULL);
 
   return self->status;
+}
+
+/**
+ * reg_face_step_get_starting:
+ * @self: the face step
+ *
+ * Returns: whether the camera is being started
+ */
+gboolean
+reg_face_step_get_starting (RegFaceStep *self)
+{
+  g_return_val_if_fail (REG_IS_FACE_STEP (self), FALSE);
+
+  return self->starting;
 }
 
 gboolean

@@ -35,6 +35,32 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#ifdef __SANITIZE_ADDRESS__
+/* GLib never frees its first block of quark pointers once a process makes
+ * more than 2048 quarks (GTK, GStreamer and libfprint together do), so
+ * that threads reading it concurrently stay safe; LeakSanitizer would call
+ * it a leak, and cannot tell it from others by its stack, which stops in
+ * GLib.  AddressSanitizer calls this hook for every allocation: keeping
+ * the blocks of that size made before main() in a global keeps them
+ * reachable, as GLib means them to be. */
+#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
+
+static const volatile void *startup_quark_blocks[4];
+static guint n_startup_quark_blocks;
+static gboolean main_started;
+
+void __sanitizer_malloc_hook (const volatile void *pointer,
+                              size_t               size);
+
+void
+__sanitizer_malloc_hook (const volatile void *pointer,
+                         size_t               size)
+{
+  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
+    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
+}
+#endif
+
 #define CENTRE          "10001"
 #define MACHINE         "10077"
 #define PASSWORD        "correct horse battery"
@@ -232,6 +258,14 @@ operator_template (SyntheticFinger *finger)
   return template;
 }
 
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 static char *
 decode_qr (const char *pdf,
            const char *directory)
@@ -296,12 +330,9 @@ step_is (gpointer data)
 }
 
 static gboolean
-face_idle (gpointer data)
+face_started (gpointer data)
 {
-  RegFaceStep *face = data;
-
-  return !reg_face_step_get_busy (face) && reg_face_step_get_status (face) != NULL &&
-         g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident");
+  return !reg_face_step_get_starting (data);
 }
 
 static gboolean
@@ -369,7 +400,17 @@ static void
 capture_face (GtkWindow   *window,
               RegFaceStep *face)
 {
-  wait_until (face_idle, face, "the camera to start");
+  /* The first start of a process may time out while GStreamer builds its
+   * registry; the step starts the camera again on Capture. */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      wait_until (face_started, face, "the camera to start");
+      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
+        break;
+      g_test_message ("camera: %s", reg_face_step_get_status (face));
+      activate (GTK_WIDGET (face), "face.capture", NULL);
+    }
+  g_assert_cmpstr (reg_face_step_get_status (face), ==, "Ask the resident to look at the camera, then capture.");
   activate (GTK_WIDGET (face), "face.capture", NULL);
   wait_until (face_done, face, "the photo");
   gui_test_wait_frames (GTK_WIDGET (window), 2);
@@ -782,7 +823,7 @@ test_full_registration (void)
 
   /* The receipt next to it carries the RID in its QR code. */
   g_assert_true (g_file_test (reg_flow_get_receipt_path (flow), G_FILE_TEST_IS_REGULAR));
-  if (g_find_program_in_path ("pdftoppm") != NULL && g_find_program_in_path ("zbarimg") != NULL)
+  if (have_program ("pdftoppm") && have_program ("zbarimg"))
     {
       decoded = decode_qr (reg_flow_get_receipt_path (flow), packet_dir);
       g_assert_cmpstr (decoded, ==, sealed_rid);
@@ -928,6 +969,10 @@ main (int   argc,
   g_autoptr(GFile) ui_spec_file = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+
+#ifdef __SANITIZE_ADDRESS__
+  main_started = TRUE;
+#endif
 
   /* Read by libfprint when its context enumerates: set before any thread. */
   socket_dir = hw_test_make_socket_dir ();
