@@ -75,13 +75,13 @@ struct _SrvAbisInterface
                                  const char          *reference_id,
                                  GBytes              *cbeff,
                                  GError             **error);
-  GPtrArray *(*identify)        (SrvAbis             *self,
-                                 const char          *reference_id,
-                                 GBytes              *cbeff,
-                                 const char * const  *gallery,
-                                 guint                max_results,
-                                 double               threshold,
-                                 GError             **error);
+  GPtrArray * (*identify)        (SrvAbis             *self,
+                                  const char          *reference_id,
+                                  GBytes              *cbeff,
+                                  const char * const  *gallery,
+                                  guint                max_results,
+                                  double               threshold,
+                                  GError             **error);
   gboolean   (*remove)          (SrvAbis             *self,
                                  const char          *reference_id,
                                  GError             **error);
