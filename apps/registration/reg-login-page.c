@@ -11,6 +11,8 @@
 #include "reg-application.h"
 #include "reg-password.h"
 
+#include "idem-minutiae-extract.h"
+
 #include <glib/gi18n.h>
 
 struct _RegLoginPage
@@ -20,6 +22,8 @@ struct _RegLoginPage
   GSettings      *settings;
   RegMachine     *machine;
   GCancellable   *cancellable;
+  IdemFingerprintReader *reader;
+  char           *finger_user_id;
   gboolean        busy;
 
   AdwWindowTitle *window_title;
@@ -310,6 +314,223 @@ sign_in_action (GtkWidget  *widget,
   g_task_run_in_thread (task, verify_thread);
 }
 
+/* Fingerprint sign-in: the reader captures one finger, and in a worker
+ * thread its minutiae are extracted and compared with the templates the
+ * sync brought for the user (IdemMinutiae serialisations, base64). */
+typedef struct
+{
+  IdemVideoFrame *frame;
+  GPtrArray      *templates;
+} FingerMatch;
+
+static void
+finger_match_free (FingerMatch *match)
+{
+  g_clear_pointer (&match->frame, idem_video_frame_unref);
+  g_clear_pointer (&match->templates, g_ptr_array_unref);
+  g_free (match);
+}
+
+static GPtrArray *
+user_finger_templates (JsonObject *user)
+{
+  GPtrArray *templates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  JsonNode *fingers = json_object_get_member (user, "fingerprints");
+
+  if (fingers == NULL || !JSON_NODE_HOLDS_ARRAY (fingers))
+    return templates;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (fingers)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (fingers), i);
+      const char *encoded;
+      guchar *data;
+      gsize length = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      encoded = json_object_get_string_member_with_default (json_node_get_object (node), "template", NULL);
+      if (encoded == NULL)
+        continue;
+      data = g_base64_decode (encoded, &length);
+      g_ptr_array_add (templates, g_bytes_new_take (data, length));
+    }
+
+  return templates;
+}
+
+static void
+finger_match_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  FingerMatch *match = task_data;
+  guint width = idem_video_frame_get_width (match->frame);
+  guint height = idem_video_frame_get_height (match->frame);
+  gsize stride = idem_video_frame_get_stride (match->frame);
+  const guint8 *pixels = g_bytes_get_data (idem_video_frame_get_pixels (match->frame), NULL);
+  g_autofree guint8 *packed = g_malloc ((gsize) width * height);
+  g_autoptr(IdemMinutiae) minutiae = NULL;
+  g_autoptr(IdemFingerTemplate) probe = NULL;
+  double best = 0;
+
+  for (guint y = 0; y < height; y++)
+    memcpy (packed + (gsize) y * width, pixels + y * stride, width);
+
+  minutiae = idem_minutiae_extract (packed, width, height, 500, NULL);
+  if (minutiae != NULL)
+    probe = idem_finger_template_new (minutiae, 0, NULL);
+
+  for (guint i = 0; probe != NULL && i < match->templates->len; i++)
+    {
+      g_autoptr(IdemMinutiae) enrolled = idem_minutiae_deserialize (g_ptr_array_index (match->templates, i), NULL);
+      g_autoptr(IdemFingerTemplate) reference = NULL;
+
+      if (enrolled != NULL)
+        reference = idem_finger_template_new (enrolled, 0, NULL);
+      if (reference != NULL)
+        best = MAX (best, idem_finger_template_compare (probe, reference));
+    }
+
+  g_debug ("fingerprint sign-in: best score %.1f", best);
+  g_task_return_boolean (task, best >= IDEM_FINGERPRINT_MATCH_THRESHOLD);
+}
+
+static void
+close_reader (RegLoginPage *self)
+{
+  if (self->reader != NULL)
+    idem_fingerprint_reader_close_async (self->reader, NULL, NULL, NULL);
+  g_clear_object (&self->reader);
+}
+
+static void
+finger_matched_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RegLoginPage *self = REG_LOGIN_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = g_steal_pointer (&self->finger_user_id);
+  gboolean matched;
+
+  matched = g_task_propagate_boolean (G_TASK (result), &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  set_busy (self, FALSE);
+  if (!matched)
+    {
+      record_failure (self, user_id);
+      return;
+    }
+
+  reg_store_clear_login_failures (reg_machine_get_store (self->machine), user_id);
+  g_signal_emit (self, signals[SIGNED_IN], 0, user_id);
+}
+
+static void
+finger_captured_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RegLoginPage) self = user_data;
+  g_autoptr(IdemVideoFrame) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GTask) task = NULL;
+  FingerMatch *match;
+
+  frame = idem_fingerprint_reader_capture_finish (IDEM_FINGERPRINT_READER (object), result, NULL, NULL, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  close_reader (self);
+
+  if (frame == NULL)
+    {
+      set_busy (self, FALSE);
+      g_clear_pointer (&self->finger_user_id, g_free);
+      show_status (self, _("The finger was not read"), error->message);
+      return;
+    }
+
+  user = reg_machine_find_user (self->machine, self->finger_user_id);
+  match = g_new0 (FingerMatch, 1);
+  match->frame = g_steal_pointer (&frame);
+  match->templates = user != NULL ? user_finger_templates (user) : g_ptr_array_new ();
+
+  task = g_task_new (self, self->cancellable, finger_matched_cb, NULL);
+  g_task_set_source_tag (task, finger_captured_cb);
+  g_task_set_task_data (task, match, (GDestroyNotify) finger_match_free);
+  g_task_run_in_thread (task, finger_match_thread);
+}
+
+static void
+reader_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RegLoginPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!idem_fingerprint_reader_open_finish (IDEM_FINGERPRINT_READER (object), result, &error))
+    {
+      if (g_cancellable_is_cancelled (self->cancellable))
+        return;
+      set_busy (self, FALSE);
+      g_clear_pointer (&self->finger_user_id, g_free);
+      g_clear_object (&self->reader);
+      show_status (self, _("No fingerprint reader"), error->message);
+      return;
+    }
+
+  show_status (self, _("Place your finger on the reader"), _("Any of the fingers you enrolled."));
+  idem_fingerprint_reader_capture_async (self->reader, self->cancellable, finger_captured_cb, g_object_ref (self));
+}
+
+static void
+sign_in_finger_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RegLoginPage *self = REG_LOGIN_PAGE (widget);
+  g_autofree char *user_id = NULL;
+  gint64 remaining;
+
+  if (self->busy)
+    return;
+
+  user_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_entry))));
+  gtk_widget_set_visible (self->status_box, FALSE);
+  if (user_id[0] == '\0')
+    {
+      idem_form_show_error (GTK_WIDGET (self->user_entry), self->user_error, _("Enter your user ID."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->user_entry));
+      return;
+    }
+  idem_form_clear_error (GTK_WIDGET (self->user_entry), self->user_error);
+
+  if (self->machine == NULL || !reg_machine_is_synced (self->machine))
+    {
+      show_status (self, _("Sign-in needs a synced machine"),
+                   _("This workstation has not downloaded its operator accounts yet. Sync it with the server, then sign in again."));
+      return;
+    }
+
+  remaining = lockout_remaining (self, user_id);
+  if (remaining > 0)
+    {
+      show_locked (self, remaining);
+      return;
+    }
+
+  set_busy (self, TRUE);
+  self->finger_user_id = g_steal_pointer (&user_id);
+  self->reader = idem_fingerprint_reader_new ();
+  idem_fingerprint_reader_open_async (self->reader, self->cancellable, reader_opened_cb, g_object_ref (self));
+}
+
 static void
 user_changed_cb (RegLoginPage *self)
 {
@@ -342,6 +563,8 @@ reg_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  close_reader (self);
+  g_clear_pointer (&self->finger_user_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_LOGIN_PAGE);
   g_clear_object (&self->settings);
   g_clear_object (&self->machine);
@@ -385,6 +608,7 @@ reg_login_page_class_init (RegLoginPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, password_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "login-page.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "login-page.sign-in-finger", NULL, sign_in_finger_action);
 }
 
 static void
@@ -395,6 +619,7 @@ reg_login_page_init (RegLoginPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (REG_APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
   reg_login_page_reload (self);
 }
 

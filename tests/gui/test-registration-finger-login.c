@@ -1,0 +1,235 @@
+/* test-registration-finger-login.c — an operator signs in with a finger
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * libfprint's virtual image reader is fed synthetic fingerprints; the
+ * operator's synced template is made from another impression of the same
+ * finger.  A finger of another pattern type is turned away and counted as
+ * a failed sign-in.
+ */
+
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "hw-test-util.h"
+#include "reg-application.h"
+#include "reg-home-page.h"
+#include "reg-login-page.h"
+#include "reg-window.h"
+#include "synthetic-finger.h"
+
+#include "idem-minutiae-extract.h"
+
+#include <glib/gstdio.h>
+
+#define WAIT_UNTIL(condition) \
+  G_STMT_START { \
+    gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
+    while (!(condition)) \
+      { \
+        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
+        if (!g_main_context_iteration (NULL, FALSE)) \
+          g_usleep (2000); \
+      } \
+  } G_STMT_END
+
+#define OPERATOR_SEED 7
+
+static RegApplication *app;
+static GtkWindow *window;
+static char *socket_path;
+
+static GtkWidget *
+page (void)
+{
+  return reg_window_get_page (REG_WINDOW (window));
+}
+
+static guint8 *
+impression (SyntheticFinger *finger,
+            guint32          seed)
+{
+  SyntheticImpressionParams params;
+
+  synthetic_finger_random_impression (seed, &params);
+
+  return synthetic_finger_render (finger, seed, &params);
+}
+
+/* What the admin console enrols and the sync hands out: the finger's
+ * minutiae, serialised, in base64. */
+static char *
+enrolled_template (void)
+{
+  g_autoptr(SyntheticFinger) finger = synthetic_finger_new (OPERATOR_SEED, SYNTHETIC_FINGER_WHORL);
+  g_autofree guint8 *pixels = impression (finger, 1);
+  g_autoptr(IdemMinutiae) minutiae = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  minutiae = idem_minutiae_extract (pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT, 500, &error);
+  g_assert_no_error (error);
+  bytes = idem_minutiae_serialize (minutiae);
+
+  return g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static char *
+make_synced_machine (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RegStore) store = NULL;
+  g_autoptr(RegMachineKey) key = NULL;
+  g_autoptr(RegMachine) machine = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *template = enrolled_template ();
+  g_autofree char *users = NULL;
+  char *directory = g_dir_make_tmp ("idem-reg-finger-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  key = reg_machine_key_new_software (directory);
+  g_assert_true (reg_machine_key_generate (key, &error));
+  machine = reg_machine_new (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_machine_id (machine, "10001", &error));
+
+  users = g_strdup_printf ("[{\"id\": \"operator1\", \"name\": \"Operator One\", \"status\": \"ACTIVE\","
+                           "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"$scrypt$ln=10,r=8,p=1$AAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA\","
+                           "  \"fingerprints\": [{\"finger\": \"RIGHT_INDEX\", \"template\": \"%s\"}]},"
+                           " {\"id\": \"operator2\", \"name\": \"Operator Two\", \"status\": \"ACTIVE\","
+                           "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"x\", \"fingerprints\": []}]",
+                           template);
+  g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_USERS, users, &error));
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_last_sync (machine, now, &error));
+  g_assert_no_error (error);
+
+  return directory;
+}
+
+static void
+sign_in_with_finger (const char *user_id,
+                     guint8     *pixels)
+{
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  GtkWidget *login = page ();
+
+  g_assert_true (REG_IS_LOGIN_PAGE (login));
+  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
+  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in-finger", NULL));
+
+  /* The reader is open and waiting for a finger. */
+  WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
+  feeder = hw_image_feeder_new (socket_path);
+  hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+}
+
+static void
+test_other_finger_refused (void)
+{
+  g_autoptr(SyntheticFinger) other = synthetic_finger_new (99, SYNTHETIC_FINGER_ARCH);
+  g_autofree guint8 *pixels = impression (other, 3);
+  RegMachine *machine = reg_application_get_machine (app, NULL);
+
+  sign_in_with_finger ("operator1", pixels);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
+  g_assert_cmpuint (reg_store_get_login_failures (reg_machine_get_store (machine), "operator1", NULL), ==, 1);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-login-finger-refused-en");
+}
+
+static void
+test_own_finger_signs_in (void)
+{
+  g_autoptr(SyntheticFinger) finger = synthetic_finger_new (OPERATOR_SEED, SYNTHETIC_FINGER_WHORL);
+  g_autofree guint8 *pixels = impression (finger, 2);
+  RegMachine *machine = reg_application_get_machine (app, NULL);
+
+  sign_in_with_finger ("operator1", pixels);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, "operator1");
+  g_assert_cmpuint (reg_store_get_login_failures (reg_machine_get_store (machine), "operator1", NULL), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.sign-out", NULL));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+}
+
+static void
+test_no_templates_refused (void)
+{
+  g_autoptr(SyntheticFinger) finger = synthetic_finger_new (OPERATOR_SEED, SYNTHETIC_FINGER_WHORL);
+  g_autofree guint8 *pixels = impression (finger, 4);
+
+  /* The operator's finger, offered as another user who enrolled none. */
+  sign_in_with_finger ("operator2", pixels);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *socket_dir = NULL;
+  g_autofree char *directory = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  int status;
+
+  /* Read by libfprint when its context enumerates: set before any thread. */
+  socket_dir = hw_test_make_socket_dir ();
+  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
+  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
+  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
+  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
+
+  gui_test_init (&argc, &argv);
+  idem_hw_init (&argc, &argv);
+
+  directory = make_synced_machine ();
+  g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
+  settings = g_settings_new (REG_APPLICATION_ID);
+  g_settings_set_string (settings, "server-url", "https://127.0.0.1:9");
+  g_settings_set_string (settings, "language", "en");
+
+  app = reg_application_new ();
+  window = gui_test_start_application (G_APPLICATION (app));
+
+  g_test_add_func ("/registration/finger-login/other-finger-refused", test_other_finger_refused);
+  g_test_add_func ("/registration/finger-login/own-finger-signs-in", test_own_finger_signs_in);
+  g_test_add_func ("/registration/finger-login/no-templates-refused", test_no_templates_refused);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (window);
+  g_clear_object (&app);
+  hw_test_remove_socket_dir (socket_dir);
+  g_free (socket_path);
+  {
+    g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (directory, name, NULL);
+        g_autoptr(GDir) sub = g_dir_open (child, 0, NULL);
+        const char *sub_name;
+
+        while (sub != NULL && (sub_name = g_dir_read_name (sub)) != NULL)
+          {
+            g_autofree char *grandchild = g_build_filename (child, sub_name, NULL);
+
+            g_unlink (grandchild);
+          }
+        if (sub != NULL)
+          g_rmdir (child);
+        else
+          g_unlink (child);
+      }
+    g_rmdir (directory);
+  }
+
+  return status;
+}
