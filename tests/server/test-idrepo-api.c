@@ -387,9 +387,11 @@ test_vid_policy_file (Fixture       *fixture,
                   SOUP_STATUS_BAD_REQUEST, "IDM-IDR-INVALID", CHANGES_SQL);
 }
 
-/* A policy that is not one stops the server from starting. */
+/* A policy that is not one is refused and changes nothing; in a data
+ * directory, it stops the server from starting. */
 static void
-test_vid_policy_invalid (void)
+test_vid_policy_invalid (Fixture       *fixture,
+                         gconstpointer  user_data)
 {
   const char * const policies[] = {
     "not json",
@@ -401,24 +403,35 @@ test_vid_policy_invalid (void)
     " {\"vidType\": \"TEMPORARY\", \"vidPolicy\": {}}]}",
     NULL
   };
+  g_autofree char *uin = NULL;
+  g_autoptr(JsonObject) temporary = NULL;
+  g_autoptr(GError) error = NULL;
+  SrvConfig *config;
 
   for (guint i = 0; policies[i] != NULL; i++)
     {
-      Fixture fixture = { 0 };
-      g_autoptr(GError) error = NULL;
-      SrvConfig *config;
+      g_autoptr(GBytes) policy = g_bytes_new_static (policies[i], strlen (policies[i]));
+      g_autoptr(GError) policy_error = NULL;
 
-      fixture_set_up (&fixture, NULL);
-      write_policy (&fixture, policies[i]);
-      config = srv_config_load (fixture.admin.data_dir, &error);
-      g_assert_no_error (error);
-      g_assert_true (srv_config_set_port (config, 0, &error));
-      fixture.admin.server = srv_server_new (config);
-      g_assert_false (srv_server_start (fixture.admin.server, &error));
-      g_assert_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT);
-      g_clear_object (&fixture.admin.server);
-      fixture_tear_down (&fixture, NULL);
+      g_assert_false (srv_idrepo_set_vid_policy (srv_server_get_idrepo (fixture->admin.server), policy, &policy_error));
+      g_assert_error (policy_error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT);
     }
+
+  /* The built-in policy still holds: temporary VIDs of 2 uses. */
+  uin = add_identity (fixture);
+  temporary = create_vid (fixture, uin, "Temporary");
+  g_assert_cmpint (json_object_get_int_member (temporary, "usesLeft"), ==, 2);
+
+  g_assert_true (srv_server_stop (fixture->admin.server, &error));
+  g_clear_object (&fixture->admin.server);
+  write_policy (fixture, policies[3]);
+  config = srv_config_load (fixture->admin.data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (srv_config_set_port (config, 0, &error));
+  fixture->admin.server = srv_server_new (config);
+  g_assert_false (srv_server_start (fixture->admin.server, &error));
+  g_assert_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_INVALID_ARGUMENT);
+  g_clear_object (&fixture->admin.server);
 }
 
 static gboolean
@@ -575,7 +588,7 @@ main (int   argc,
   ADD ("/idrepo-api/auth-locks", test_auth_locks);
   ADD ("/idrepo-api/drafts", test_drafts);
   g_test_add ("/idrepo-api/vid-policy-file", Fixture, NULL, fixture_set_up, test_vid_policy_file, fixture_tear_down);
-  g_test_add_func ("/idrepo-api/vid-policy-invalid", test_vid_policy_invalid);
+  ADD ("/idrepo-api/vid-policy-invalid", test_vid_policy_invalid);
 
 #undef ADD
 
