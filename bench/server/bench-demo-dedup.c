@@ -263,7 +263,7 @@ main (int   argc,
     }
   elapsed = g_get_monotonic_time () - start;
   cpu = thread_cpu_seconds () - cpu_start;
-  g_print ("demo-dedup find: %u lookups on %u identities: %.0f µs per lookup (%.0f µs CPU), "
+  g_print ("demo-dedup find: %u lookups on %u identities: %.0f us per lookup (%.0f us CPU), "
            "%.1f%% of respelled people found, %.2f candidates per lookup\n",
            n_lookups, n_identities, (double) elapsed / n_lookups, cpu * 1e6 / n_lookups,
            100.0 * found / n_lookups, (double) candidates / n_lookups);
