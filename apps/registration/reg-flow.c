@@ -25,7 +25,9 @@
 #include "reg-receipt.h"
 
 #include <glib/gi18n.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 /* Infants give a face photo only, as MOSIP's client does. */
@@ -64,6 +66,7 @@ struct _RegFlow
   EVP_PKEY              *signing_key;
   X509                  *certificate;
   RegStore              *store;
+  RegMachine            *machine;
   char                  *packet_dir;
   char                  *operator_id;
   RegFlowAuthFunc        authenticate;
@@ -97,6 +100,8 @@ struct _RegFlow
 };
 
 G_DEFINE_FINAL_TYPE (RegFlow, reg_flow, ADW_TYPE_BIN)
+
+G_DEFINE_QUARK (reg-flow-error-quark, reg_flow_error)
 
 enum {
   SIGNAL_SEALED,
@@ -612,6 +617,7 @@ reg_flow_dispose (GObject *object)
   g_clear_object (&self->camera);
   g_clear_object (&self->reader);
   g_clear_object (&self->store);
+  g_clear_object (&self->machine);
 
   G_OBJECT_CLASS (reg_flow_parent_class)->dispose (object);
 }
@@ -789,6 +795,97 @@ reg_flow_new (const RegFlowSetup *setup)
   adw_bin_set_child (ADW_BIN (self), box);
 
   show_step (self, STEP_CONSENT);
+
+  return GTK_WIDGET (self);
+}
+
+static JsonArray *
+machine_master_data_cb (const char *type,
+                        gpointer    user_data)
+{
+  return reg_machine_get_master_data (REG_MACHINE (user_data), type);
+}
+
+/**
+ * reg_flow_new_for_machine:
+ * @machine: the workstation, registered and synced
+ * @process: new registration, update, lost UIN
+ * @operator_id: the logged-in operator
+ * @primary_language: three-letter code of the form's first language
+ * @camera_source: (nullable): the GStreamer source of the camera, from the
+ *   workstation's settings
+ * @authenticate: checks the operator's password before sealing
+ * @authenticate_data: data for @authenticate
+ * @error: return location for an error
+ *
+ * Sets a registration up from what the machine synced: its ids, key and
+ * packet certificate, the ID schema, UI spec and master data, and its
+ * store.  The RID's sequence follows the number of packets stored.
+ *
+ * Returns: (transfer floating): a registration at its consent step, or
+ *   %NULL with %REG_FLOW_ERROR_NOT_READY
+ */
+GtkWidget *
+reg_flow_new_for_machine (RegMachine         *machine,
+                          IdemPacketProcess   process,
+                          const char         *operator_id,
+                          const char         *primary_language,
+                          const char         *camera_source,
+                          RegFlowAuthFunc     authenticate,
+                          gpointer            authenticate_data,
+                          GError            **error)
+{
+  const char *certificate_pem;
+  X509 *certificate = NULL;
+  RegFlowSetup setup = { 0 };
+  RegStore *store;
+  RegFlow *self;
+
+  g_return_val_if_fail (REG_IS_MACHINE (machine), NULL);
+  g_return_val_if_fail (operator_id != NULL, NULL);
+  g_return_val_if_fail (primary_language != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  certificate_pem = reg_machine_get_certificate_pem (machine);
+  if (certificate_pem != NULL)
+    {
+      BIO *bio = BIO_new_mem_buf (certificate_pem, -1);
+
+      certificate = bio != NULL ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+      BIO_free (bio);
+      ERR_clear_error ();
+    }
+  if (reg_machine_get_signing_key (machine) == NULL || reg_machine_get_centre_id (machine) == NULL ||
+      reg_machine_get_machine_id (machine) == NULL || certificate == NULL)
+    {
+      X509_free (certificate);
+      g_set_error_literal (error, REG_FLOW_ERROR, REG_FLOW_ERROR_NOT_READY,
+                           _("This workstation cannot register residents until it has its key, its centre and "
+                             "machine IDs and its packet certificate. Synchronise it with the server first."));
+      return NULL;
+    }
+
+  store = reg_machine_get_store (machine);
+  setup.schema = reg_machine_get_id_schema (machine);
+  setup.ui_spec = reg_machine_get_ui_spec (machine);
+  setup.process = process;
+  setup.centre_id = reg_machine_get_centre_id (machine);
+  setup.machine_id = reg_machine_get_machine_id (machine);
+  setup.rid_sequence = reg_store_count_packets (store, REG_PACKET_STATE_ANY, 0) % IDEM_RID_MAX_SEQUENCE + 1;
+  setup.signing_key = reg_machine_get_signing_key (machine);
+  setup.certificate = certificate;
+  setup.store = store;
+  setup.operator_id = operator_id;
+  setup.primary_language = primary_language;
+  setup.camera_source = camera_source;
+  setup.master_data = machine_master_data_cb;
+  setup.master_data_user_data = machine;
+  setup.authenticate = authenticate;
+  setup.authenticate_data = authenticate_data;
+
+  self = REG_FLOW (reg_flow_new (&setup));
+  self->machine = g_object_ref (machine);
+  X509_free (certificate);
 
   return GTK_WIDGET (self);
 }

@@ -7,10 +7,25 @@
 
 #include "idem-ui.h"
 #include "reg-demographics-step.h"
+#include "reg-machine.h"
 #include "reg-packet-builder.h"
 #include "reg-store.h"
 
 G_BEGIN_DECLS
+
+#define REG_FLOW_ERROR (reg_flow_error_quark ())
+
+/**
+ * RegFlowError:
+ * @REG_FLOW_ERROR_NOT_READY: the workstation cannot register yet: it has
+ *   no key pair, no centre or machine ID, or no packet certificate
+ *
+ * Stable error codes of %REG_FLOW_ERROR; new codes are only appended.
+ */
+typedef enum
+{
+  REG_FLOW_ERROR_NOT_READY = 1,
+} RegFlowError;
 
 /**
  * RegFlowAuthFunc:
@@ -86,7 +101,16 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (RegFlow, reg_flow, REG, FLOW, AdwBin)
 
+GQuark      reg_flow_error_quark        (void);
 GtkWidget  *reg_flow_new                (const RegFlowSetup *setup);
+GtkWidget  *reg_flow_new_for_machine    (RegMachine         *machine,
+                                         IdemPacketProcess   process,
+                                         const char         *operator_id,
+                                         const char         *primary_language,
+                                         const char         *camera_source,
+                                         RegFlowAuthFunc     authenticate,
+                                         gpointer            authenticate_data,
+                                         GError            **error);
 const char *reg_flow_get_step_name      (RegFlow            *self);
 GtkWidget  *reg_flow_get_step           (RegFlow            *self,
                                          const char         *name);

@@ -33,6 +33,7 @@
 
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #ifdef __SANITIZE_ADDRESS__
@@ -964,6 +965,85 @@ test_lost_uin (void)
   g_rmdir (packet_dir);
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* From the machine: a workstation without its key and certificate cannot
+ * register; once it has them and its synced master data, the flow uses
+ * them. */
+static void
+test_for_machine (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = g_dir_make_tmp ("reg-flow-machine-XXXXXX", &error);
+  g_autofree char *key_dir = g_build_filename (directory, "keys", NULL);
+  g_autoptr(RegStore) store = reg_store_new (directory, &error);
+  g_autoptr(RegMachineKey) key = reg_machine_key_new_software (key_dir);
+  g_autoptr(RegMachine) machine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  BIO *bio = BIO_new (BIO_s_mem ());
+  g_autofree char *master_data_json = NULL;
+  g_autofree char *pem = NULL;
+  GtkWidget *flow;
+  GtkWindow *window;
+  char *data;
+  long length;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (key_dir, 0700), ==, 0);
+  machine = reg_machine_new (store, key, &error);
+  g_assert_no_error (error);
+
+  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", FACE_SOURCE,
+                                   authenticate_cb, NULL, &error);
+  g_assert_error (error, REG_FLOW_ERROR, REG_FLOW_ERROR_NOT_READY);
+  g_assert_null (flow);
+  g_clear_error (&error);
+
+  reg_machine_generate_key_async (machine, NULL, store_result_cb, &result);
+  wait_until (have_result, &result, "the machine key");
+  reg_machine_generate_key_finish (machine, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (reg_machine_set_centre_id (machine, CENTRE, &error));
+  g_assert_true (reg_machine_set_machine_id (machine, MACHINE, &error));
+  g_assert_cmpint (PEM_write_bio_X509 (bio, certificate), ==, 1);
+  length = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, length);
+  BIO_free (bio);
+  g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_CERTIFICATE, pem, &error));
+  g_assert_no_error (error);
+  master_data_json = json_to_string (json_node_init_object (json_node_alloc (), master_data), FALSE);
+  g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_MASTER_DATA, master_data_json, &error));
+  g_assert_no_error (error);
+
+  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", FACE_SOURCE,
+                                   authenticate_cb, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (flow);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, flow);
+  gtk_window_present (window);
+  g_assert_cmpstr (reg_flow_get_step_name (REG_FLOW (flow)), ==, "consent");
+  g_assert_true (reg_demographics_step_set_value (REG_DEMOGRAPHICS_STEP (reg_flow_get_step (REG_FLOW (flow), "demographics")),
+                                                  "region", NULL, "RSK"));
+
+  gtk_window_destroy (window);
+  g_clear_object (&machine);
+  g_clear_object (&store);
+  remove_tree (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -998,7 +1078,8 @@ main (int   argc,
   ui_spec_file = g_file_new_for_path (ui_spec_path);
   ui_spec = idem_ui_spec_new_from_file (ui_spec_file, &error);
   g_assert_no_error (error);
-  machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 2048, &error);
+  /* An Ed25519 machine key, as RegMachine makes. */
+  machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
@@ -1009,6 +1090,7 @@ main (int   argc,
   g_test_add_func ("/registration/flow/update-form", test_update_form);
   g_test_add_func ("/registration/flow/infant", test_infant);
   g_test_add_func ("/registration/flow/lost-uin", test_lost_uin);
+  g_test_add_func ("/registration/flow/for-machine", test_for_machine);
   g_test_add_func ("/registration/flow/full-registration", test_full_registration);
 
   status = g_test_run ();
