@@ -12,8 +12,9 @@
  * standard base64 without padding.  Parameters can be raised later without
  * a migration: old hashes keep verifying with their own.  New hashes use
  * N = 2^14, r = 8, p = 1, the scrypt paper's choice for interactive
- * logins: 16 MiB and under 100 ms per hash on a loaded two-core machine
- * (N = 2^15 took 150–200 ms there, which a login should not).
+ * logins: 16 MiB and about 80 ms of processor time per hash on the
+ * project's two-core test machine, where N = 2^15 takes about 150 ms,
+ * more than a login should wait.
  */
 
 #define G_LOG_DOMAIN "idem-server"

@@ -14,6 +14,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <string.h>
+#include <time.h>
 
 static void
 test_round_trip (void)
@@ -202,27 +203,42 @@ test_policy (void)
   g_assert_error (error, SRV_PASSWORD_ERROR, SRV_PASSWORD_ERROR_TOO_LONG);
 }
 
-/* Slow enough to hurt a guesser, fast enough for a login: report it. */
+static double
+thread_cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
+}
+
+/* Slow enough to hurt a guesser, fast enough for a login: report it.
+ * Processor time, since wall time depends on what else runs. */
 static void
 test_timing (void)
 {
   g_autofree char *hash = NULL;
   gint64 start;
+  double cpu_start;
   double hash_ms;
-  double verify_ms;
+  double hash_cpu_ms;
+  double verify_cpu_ms;
 
   start = g_get_monotonic_time ();
+  cpu_start = thread_cpu_ms ();
   hash = srv_password_hash ("timing the hash", NULL);
+  hash_cpu_ms = thread_cpu_ms () - cpu_start;
   hash_ms = (g_get_monotonic_time () - start) / 1000.0;
 
-  start = g_get_monotonic_time ();
+  cpu_start = thread_cpu_ms ();
   g_assert_true (srv_password_verify (hash, "timing the hash"));
-  verify_ms = (g_get_monotonic_time () - start) / 1000.0;
+  verify_cpu_ms = thread_cpu_ms () - cpu_start;
 
-  g_test_message ("scrypt N=2^14 r=8 p=1: hash %.1f ms, verify %.1f ms", hash_ms, verify_ms);
+  g_test_message ("scrypt N=2^14 r=8 p=1: hash %.1f ms of processor time (%.1f ms wall), verify %.1f ms",
+                  hash_cpu_ms, hash_ms, verify_cpu_ms);
   /* Generous: sanitizer builds run several times slower. */
-  g_assert_cmpfloat (hash_ms, <, 2000);
-  g_assert_cmpfloat (hash_ms, >, 1);
+  g_assert_cmpfloat (hash_cpu_ms, <, 2000);
+  g_assert_cmpfloat (hash_cpu_ms, >, 1);
 }
 
 int
