@@ -17,6 +17,8 @@
  *   POST   /v1/idrepo/drafts/{uin}                a draft from the identity
  *   GET    /v1/idrepo/drafts/{uin}
  *   PATCH  /v1/idrepo/drafts/{uin}                { identity: { member: value or null } }
+ *          the edited draft must keep to the latest published ID schema:
+ *          every member it holds valid, no required member removed
  *   POST   /v1/idrepo/drafts/{uin}/publish        the next version, with its ledger leaf
  *   DELETE /v1/idrepo/drafts/{uin}
  *
@@ -829,6 +831,74 @@ get_draft_cb (SoupServerMessage *msg,
     srv_admin_call_respond (&call, SOUP_STATUS_OK, response);
 }
 
+/* The latest published ID schema, or NULL with no error when none is. */
+static IdemIdSchema *
+published_schema (SrvAdminCall  *call,
+                  GError       **error)
+{
+  g_autoptr(GBytes) content = NULL;
+  sqlite3_stmt *statement = NULL;
+  int status;
+
+  if (sqlite3_prepare_v2 (db_of (call),
+                          "SELECT content FROM published_document WHERE kind = 'id-schema'"
+                          " ORDER BY version DESC LIMIT 1", -1, &statement, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_DATABASE,
+                   _("ID repository: %s"), sqlite3_errmsg (db_of (call)));
+      return NULL;
+    }
+
+  status = sqlite3_step (statement);
+  if (status == SQLITE_ROW)
+    content = g_bytes_new (sqlite3_column_text (statement, 0), sqlite3_column_bytes (statement, 0));
+  sqlite3_finalize (statement);
+  if (content == NULL)
+    return NULL;
+
+  return idem_id_schema_new_from_bytes (content, error);
+}
+
+/* Checks the edited draft against the published ID schema: what it holds
+ * must be valid (a share of an identity, as the schema reads a
+ * sub-packet's), and @changes must not remove a required member.
+ * Returns what is wrong, or NULL when it keeps to it or on error. */
+static char *
+draft_violation (SrvAdminCall *call,
+                 const char   *merged,
+                 JsonObject   *changes,
+                 GError      **error)
+{
+  g_autoptr(IdemIdSchema) schema = published_schema (call, error);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) violations = NULL;
+  g_autoptr(GList) members = NULL;
+
+  if (schema == NULL)
+    return NULL;
+
+  members = json_object_get_members (changes);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const IdemIdField *field = idem_id_schema_lookup_field (schema, l->data);
+
+      if (JSON_NODE_HOLDS_NULL (json_object_get_member (changes, l->data)) &&
+          field != NULL && idem_id_field_is_required (field))
+        return g_strdup_printf (_("The ID schema requires “%s”: it cannot be removed"), (const char *) l->data);
+    }
+
+  root = parse_object (merged);
+  violations = idem_id_schema_validate (schema, json_node_get_object (root), IDEM_ID_VALIDATE_PARTIAL);
+  if (violations->len > 0)
+    {
+      IdemSchemaViolation *first = g_ptr_array_index (violations, 0);
+
+      return g_strdup_printf ("%s: %s", first->path, first->message);
+    }
+
+  return NULL;
+}
+
 /* Applies @changes to the draft @draft: a member set to null is removed,
  * any other value replaces the member's. */
 static char *
@@ -866,6 +936,7 @@ update_draft_cb (SoupServerMessage *msg,
   g_autoptr(JsonNode) response = NULL;
   g_autofree char *draft = NULL;
   g_autofree char *merged = NULL;
+  g_autofree char *violation = NULL;
   const char *uin = g_hash_table_lookup (params, "uin");
   JsonObject *changes;
   gboolean ok;
@@ -884,7 +955,14 @@ update_draft_cb (SoupServerMessage *msg,
 
   draft = srv_idrepo_get_draft (idrepo_of (&call), uin, &error);
   merged = draft != NULL ? merge_draft (draft, changes) : NULL;
-  ok = merged != NULL && srv_idrepo_update_draft (idrepo_of (&call), uin, merged, call.actor, &error);
+  if (merged != NULL && (violation = draft_violation (&call, merged, changes, &error)) != NULL)
+    {
+      /* Rolled back first, so the refusal's audit event stays. */
+      rollback (&call);
+      srv_admin_call_refuse (&call, SOUP_STATUS_BAD_REQUEST, SRV_IDREPO_CODE_SCHEMA, violation);
+      return;
+    }
+  ok = merged != NULL && error == NULL && srv_idrepo_update_draft (idrepo_of (&call), uin, merged, call.actor, &error);
   if (ok)
     response = draft_response (&call, uin, &error);
   if (finish_change (&call, response != NULL, error, NULL))

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define SRV_IDREPO_CODE_DRAFT_EXISTS "DRAFT-EXISTS" /* 409: the identity already has a draft */
 #define SRV_IDREPO_CODE_NO_DRAFT     "NO-DRAFT"     /* 404: the identity has no draft */
 #define SRV_IDREPO_CODE_DRAFT_STALE  "DRAFT-STALE"  /* 409: the identity changed since the draft was made */
+#define SRV_IDREPO_CODE_SCHEMA       "SCHEMA"       /* 400: the draft would break the published ID schema */
 
 /* Drafts carry whole identities; everything else is small. */
 #define SRV_IDREPO_MAX_BODY_BYTES       (16 * 1024)

@@ -496,6 +496,27 @@ test_auth_locks (Fixture       *fixture,
                                     " AND outcome = 'success'"), ==, 2);
 }
 
+/* Publishes the default ID schema, as the admin API would. */
+static void
+publish_schema (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
+  g_autofree char *content = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (fixture->admin.server));
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_true (g_file_get_contents (path, &content, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO published_document (kind, version, content, published)"
+                                       " VALUES ('id-schema', 1, ?, '2026-01-01T00:00:00Z')",
+                                       -1, &statement, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, content, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  sqlite3_finalize (statement);
+}
+
 static void
 test_drafts (Fixture       *fixture,
              gconstpointer  user_data)
@@ -534,6 +555,20 @@ test_drafts (Fixture       *fixture,
   identity = json_object_get_object_member (edited, "identity");
   g_assert_false (json_object_has_member (identity, "email"));
   g_assert_cmpstr (json_object_get_string_member (identity, "dateOfBirth"), ==, "1990/05/12");
+
+  /* Once an ID schema is published, edits must keep to it. */
+  publish_schema (fixture);
+  assert_refused (fixture, "PATCH", path, "{\"request\": {\"identity\": {\"dateOfBirth\": \"12 May 1990\"}}}",
+                  SOUP_STATUS_BAD_REQUEST, "IDM-IDR-SCHEMA", CHANGES_SQL);
+  assert_refused (fixture, "PATCH", path, "{\"request\": {\"identity\": {\"fullName\": null}}}",
+                  SOUP_STATUS_BAD_REQUEST, "IDM-IDR-SCHEMA", CHANGES_SQL);
+  assert_refused (fixture, "PATCH", path, "{\"request\": {\"identity\": {\"nickname\": \"Momo\"}}}",
+                  SOUP_STATUS_BAD_REQUEST, "IDM-IDR-SCHEMA", CHANGES_SQL);
+  g_clear_pointer (&edited, json_object_unref);
+  edited = expect (fixture, "PATCH", path, "{\"request\": {\"identity\": {\"phone\": \"+212600000000\"}}}",
+                   SOUP_STATUS_OK);
+  identity = json_object_get_object_member (edited, "identity");
+  g_assert_cmpstr (json_object_get_string_member (identity, "phone"), ==, "+212600000000");
 
   /* The identity is unchanged until the draft is published. */
   unchanged = expect (fixture, "GET", identity_path, NULL, SOUP_STATUS_OK);
