@@ -293,6 +293,19 @@ sign_out (RegWindow *self)
 }
 
 static void
+idle_expired_cb (RegWindow *self)
+{
+  /* Never in the middle of sealing a packet: that would lose it. */
+  if (self->flow != NULL && reg_flow_get_busy (REG_FLOW (self->flow)))
+    {
+      reg_idle_logout_start (self->idle_logout);
+      return;
+    }
+
+  sign_out (self);
+}
+
+static void
 signed_in_cb (RegWindow  *self,
               const char *user_id)
 {
@@ -473,7 +486,12 @@ sign_out_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  sign_out (REG_WINDOW (widget));
+  RegWindow *self = REG_WINDOW (widget);
+
+  if (self->flow != NULL && reg_flow_get_busy (REG_FLOW (self->flow)))
+    return;
+
+  sign_out (self);
 }
 
 static void
@@ -549,7 +567,7 @@ reg_window_init (RegWindow *self)
   self->cancellable = g_cancellable_new ();
   self->idle_logout = reg_idle_logout_new (GTK_WIDGET (self), self->settings);
   g_signal_connect_object (self->idle_logout, "countdown", G_CALLBACK (idle_countdown_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->idle_logout, "expired", G_CALLBACK (sign_out), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->idle_logout, "expired", G_CALLBACK (idle_expired_cb), self, G_CONNECT_SWAPPED);
 }
 
 RegWindow *
