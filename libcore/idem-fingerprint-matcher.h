@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE: the gallery holds no such reference ID
  * @IDEM_FINGERPRINT_ERROR_EMPTY: no finger was given
  * @IDEM_FINGERPRINT_ERROR_INVALID_REFERENCE: an empty or overlong reference ID
+ * @IDEM_FINGERPRINT_ERROR_STALE_TEMPLATE: stored bytes are not a compiled
+ *   template of this matcher version
  *
  * Error codes of the fingerprint matcher; the values are stable.
  */
@@ -36,6 +38,7 @@ typedef enum
   IDEM_FINGERPRINT_ERROR_UNKNOWN_REFERENCE = 4,
   IDEM_FINGERPRINT_ERROR_EMPTY = 5,
   IDEM_FINGERPRINT_ERROR_INVALID_REFERENCE = 6,
+  IDEM_FINGERPRINT_ERROR_STALE_TEMPLATE = 7,
 } IdemFingerprintError;
 
 /* ISO/IEC 19794-4 finger positions: 0 unknown, 1 right thumb … 10 left little. */
@@ -63,6 +66,9 @@ void                idem_finger_template_unref         (IdemFingerTemplate      
 guint               idem_finger_template_get_position  (const IdemFingerTemplate *self);
 guint               idem_finger_template_get_n_minutiae (const IdemFingerTemplate *self);
 gsize               idem_finger_template_get_size      (const IdemFingerTemplate *self);
+GBytes             *idem_finger_template_serialize     (const IdemFingerTemplate *self);
+IdemFingerTemplate *idem_finger_template_deserialize   (GBytes                   *bytes,
+                                                        GError                  **error);
 double              idem_finger_template_compare       (const IdemFingerTemplate *probe,
                                                         const IdemFingerTemplate *candidate);
 

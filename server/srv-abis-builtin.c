@@ -45,7 +45,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define KEY_SALT "idem-abis-v1"
 #define AAD_LABEL "idem-abis-templates-v1|"
 #define FACE_AAD_LABEL "idem-abis-face-v1|"
-#define TEMPLATES_VERSION 1
+#define TEMPLATES_VERSION 2
 /* Rows handed to a loading worker at once. */
 #define LOAD_BATCH 256
 
@@ -359,7 +359,22 @@ unseal (const guint8  *key,
 }
 
 /* Templates plaintext: version, count, then per finger its position, a
- * 32-bit big-endian length and the IdemMinutiae serialisation. */
+ * 32-bit big-endian length and the IdemMinutiae serialisation, and (from
+ * version 2) a 32-bit length and the compiled template, which loads far
+ * faster than the minutiae compile; the minutiae stay the reference, and
+ * are compiled again when the matcher's format has changed. */
+static void
+append_block (GByteArray *out,
+              GBytes     *bytes)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  guint8 length[4] = { (guint8) (size >> 24), (guint8) (size >> 16), (guint8) (size >> 8), (guint8) size };
+
+  g_byte_array_append (out, length, sizeof length);
+  g_byte_array_append (out, data, size);
+}
+
 static GBytes *
 serialize_fingers (Biometrics *biometrics)
 {
@@ -369,19 +384,36 @@ serialize_fingers (Biometrics *biometrics)
   g_byte_array_append (out, header, sizeof header);
   for (guint i = 0; i < header[1]; i++)
     {
-      g_autoptr(GBytes) bytes = idem_minutiae_serialize (g_ptr_array_index (biometrics->minutiae, i));
-      gsize size;
-      const guint8 *data = g_bytes_get_data (bytes, &size);
-      guint8 entry[5] = {
-        (guint8) idem_finger_template_get_position (g_ptr_array_index (biometrics->fingers, i)),
-        (guint8) (size >> 24), (guint8) (size >> 16), (guint8) (size >> 8), (guint8) size,
-      };
+      const IdemFingerTemplate *template = g_ptr_array_index (biometrics->fingers, i);
+      g_autoptr(GBytes) minutiae = idem_minutiae_serialize (g_ptr_array_index (biometrics->minutiae, i));
+      g_autoptr(GBytes) compiled = idem_finger_template_serialize (template);
+      guint8 position = (guint8) idem_finger_template_get_position (template);
 
-      g_byte_array_append (out, entry, sizeof entry);
-      g_byte_array_append (out, data, size);
+      g_byte_array_append (out, &position, 1);
+      append_block (out, minutiae);
+      append_block (out, compiled);
     }
 
   return g_byte_array_free_to_bytes (out);
+}
+
+static GBytes *
+read_block (GBytes *plaintext,
+            gsize  *offset)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (plaintext, &size);
+  gsize length;
+
+  if (size - *offset < 4)
+    return NULL;
+  length = ((gsize) data[*offset] << 24) | ((gsize) data[*offset + 1] << 16)
+           | ((gsize) data[*offset + 2] << 8) | data[*offset + 3];
+  if (size - *offset - 4 < length)
+    return NULL;
+  *offset += 4 + length;
+
+  return g_bytes_new_from_bytes (plaintext, *offset - length, length);
 }
 
 static GPtrArray *
@@ -391,32 +423,43 @@ deserialize_fingers (GBytes  *plaintext,
   g_autoptr(GPtrArray) fingers = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_finger_template_unref);
   gsize size, offset = 2;
   const guint8 *data = g_bytes_get_data (plaintext, &size);
+  guint version;
 
-  if (size < 2 || data[0] != TEMPLATES_VERSION || data[1] == 0)
+  if (size < 2 || (data[0] != 1 && data[0] != TEMPLATES_VERSION) || data[1] == 0)
     goto invalid;
+  version = data[0];
 
   for (guint i = 0; i < data[1]; i++)
     {
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(IdemMinutiae) minutiae = NULL;
-      IdemFingerTemplate *template;
-      gsize length;
+      g_autoptr(GBytes) minutiae_bytes = NULL;
+      g_autoptr(GBytes) compiled = NULL;
+      IdemFingerTemplate *template = NULL;
+      guint position;
 
-      if (size - offset < 5)
+      if (offset >= size)
         goto invalid;
-      length = ((gsize) data[offset + 1] << 24) | ((gsize) data[offset + 2] << 16)
-               | ((gsize) data[offset + 3] << 8) | data[offset + 4];
-      if (size - offset - 5 < length)
+      position = data[offset++];
+      minutiae_bytes = read_block (plaintext, &offset);
+      if (minutiae_bytes == NULL)
         goto invalid;
-      bytes = g_bytes_new_from_bytes (plaintext, offset + 5, length);
-      minutiae = idem_minutiae_deserialize (bytes, error);
-      if (minutiae == NULL)
-        return NULL;
-      template = idem_finger_template_new (minutiae, data[offset], error);
+      if (version >= 2 && (compiled = read_block (plaintext, &offset)) == NULL)
+        goto invalid;
+
+      if (compiled != NULL)
+        template = idem_finger_template_deserialize (compiled, NULL);
+      if (template != NULL && idem_finger_template_get_position (template) != position)
+        g_clear_pointer (&template, idem_finger_template_unref);
       if (template == NULL)
-        return NULL;
+        {
+          g_autoptr(IdemMinutiae) minutiae = idem_minutiae_deserialize (minutiae_bytes, error);
+
+          if (minutiae == NULL)
+            return NULL;
+          template = idem_finger_template_new (minutiae, position, error);
+          if (template == NULL)
+            return NULL;
+        }
       g_ptr_array_add (fingers, template);
-      offset += 5 + length;
     }
   if (offset != size)
     goto invalid;

@@ -298,6 +298,54 @@ test_golden_scores (void)
     }
 }
 
+static void
+test_template_serialize (void)
+{
+  g_autoptr(IdemMinutiae) a = synthetic_minutiae_random (51);
+  g_autoptr(IdemMinutiae) moved = transformed (a, 20, 5, 7);
+  g_autoptr(IdemFingerTemplate) ta = idem_finger_template_new (a, 7, NULL);
+  g_autoptr(IdemFingerTemplate) tb = idem_finger_template_new (moved, 7, NULL);
+  g_autoptr(GBytes) bytes = idem_finger_template_serialize (ta);
+  g_autoptr(IdemFingerTemplate) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+
+  loaded = idem_finger_template_deserialize (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (idem_finger_template_get_position (loaded), ==, 7);
+  g_assert_cmpuint (idem_finger_template_get_n_minutiae (loaded), ==, idem_finger_template_get_n_minutiae (ta));
+  g_assert_cmpfloat (idem_finger_template_compare (tb, loaded), >, 0.0);
+  g_assert_cmpfloat (idem_finger_template_compare (tb, loaded), ==, idem_finger_template_compare (tb, ta));
+  g_assert_cmpfloat (idem_finger_template_compare (loaded, tb), ==, idem_finger_template_compare (ta, tb));
+
+  /* Truncated, padded, another version, a bad count or position: refused. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree guint8 *copy = g_malloc (size + 1);
+      g_autoptr(GBytes) bad = NULL;
+      g_autoptr(IdemFingerTemplate) refused = NULL;
+      gsize bad_size = size;
+
+      memcpy (copy, data, size);
+      copy[size] = 0;
+      switch (i)
+        {
+        case 0: bad_size = size - 1; break;
+        case 1: bad_size = size + 1; break;
+        case 2: copy[3]++; break;
+        case 3: copy[4] = 200; break;
+        case 4: copy[5] = 11; break;
+        default: bad_size = 3; break;
+        }
+      bad = g_bytes_new (copy, bad_size);
+      refused = idem_finger_template_deserialize (bad, &error);
+      g_assert_error (error, IDEM_FINGERPRINT_ERROR, IDEM_FINGERPRINT_ERROR_STALE_TEMPLATE);
+      g_assert_null (refused);
+      g_clear_error (&error);
+    }
+}
+
 static IdemFingerTemplate *
 random_template (guint32 seed,
                  guint   position)
@@ -511,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/abis/matcher/rotation-invariance", test_rotation_invariance);
   g_test_add_func ("/abis/matcher/resolution", test_resolution_is_normalized);
   g_test_add_func ("/abis/matcher/golden-scores", test_golden_scores);
+  g_test_add_func ("/abis/matcher/template-serialize", test_template_serialize);
   g_test_add_func ("/abis/gallery/errors", test_gallery_errors);
   g_test_add_func ("/abis/gallery/identify", test_gallery_identify);
   g_test_add_func ("/abis/gallery/concurrent", test_gallery_concurrent);
