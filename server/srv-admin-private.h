@@ -111,8 +111,6 @@ void        srv_admin_refuse_not_found  (SrvAdminCall          *call,
                                          const char            *what,
                                          const char            *id);
 gboolean    srv_admin_is_status         (const char            *status);
-gboolean    srv_admin_get_present       (JsonObject            *object,
-                                         const char            *name);
 
 extern const char * const srv_admin_statuses[];
 

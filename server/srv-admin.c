@@ -479,15 +479,6 @@ srv_admin_is_status (const char *status)
   return status != NULL && g_strv_contains (srv_admin_statuses, status);
 }
 
-/* Whether a member is there, null included: for members where null means
- * "clear this". */
-gboolean
-srv_admin_get_present (JsonObject *object,
-                       const char *name)
-{
-  return json_object_has_member (object, name);
-}
-
 /**
  * srv_admin_add_routes:
  * @router: the server's router
