@@ -32,8 +32,10 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-/* How long to wait on a silent server before calling it unreachable. */
-#define TIMEOUT_S 30
+/* How long to wait on a silent server before calling it unreachable.  A
+ * machine's first certificate request makes an RSA-3072 key on the
+ * server, which can take seconds on a busy one. */
+#define TIMEOUT_S 60
 
 typedef struct
 {
