@@ -290,6 +290,7 @@ main (int   argc,
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
   pipeline_test_free (test);
+  pipeline_test_cleanup ();
   srv_test_cleanup ();
   return 0;
 }

@@ -32,7 +32,7 @@
 #include <signal.h>
 #include <string.h>
 
-#define N_PACKETS       240
+#define N_PACKETS       200
 #define N_KILLS_INTAKE  4
 #define N_KILLS_PROCESS 3
 
@@ -327,6 +327,7 @@ main (int   argc,
   g_test_add_func ("/crash-safety/kill-during-intake-and-processing", test_kill_during_intake_and_processing);
 
   status = g_test_run ();
+  pipeline_test_cleanup ();
   srv_test_cleanup ();
   g_free (server_binary);
   return status;

@@ -224,9 +224,9 @@ test_upload (void)
   g_autofree char *state = NULL;
 
   {
-    guint8 *copy = g_memdup2 (g_bytes_get_data (packet->sealed, NULL), size + 10);
+    guint8 *copy = g_malloc0 (size + 10);
 
-    memset (copy + size, 0, 10);
+    memcpy (copy, g_bytes_get_data (packet->sealed, NULL), size);
     longer = g_bytes_new_take (copy, size + 10);
     copy = g_memdup2 (g_bytes_get_data (packet->sealed, NULL), size);
     copy[size / 2] ^= 0x01;
@@ -351,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/intake/status", test_status);
 
   status = g_test_run ();
+  pipeline_test_cleanup ();
   srv_test_cleanup ();
   return status;
 }

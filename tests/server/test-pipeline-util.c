@@ -158,19 +158,63 @@ seed (PipelineTest *test,
  *
  * Returns: a fresh data directory with the registry, and its server
  */
+/* One registry per test program, copied for each test: the packet key
+ * (RSA-3072) takes seconds to make. */
+static PipelineTest *template;
+
+static PipelineTest *
+get_template (void)
+{
+  g_autoptr(GError) error = NULL;
+  SrvConfig *config;
+
+  if (template != NULL)
+    return template;
+
+  template = g_new0 (PipelineTest, 1);
+  template->data_dir = srv_test_new_data_dir (&template->tmp_dir);
+  template->machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
+  g_assert_no_error (error);
+  config = srv_config_load (template->data_dir, &error);
+  g_assert_no_error (error);
+  seed (template, config);
+  srv_config_free (config);
+  return template;
+}
+
+/**
+ * pipeline_test_cleanup:
+ *
+ * Removes the registry template; call at the end of main().
+ */
+void
+pipeline_test_cleanup (void)
+{
+  if (template == NULL)
+    return;
+  pipeline_test_free (template);
+  template = NULL;
+}
+
 PipelineTest *
 pipeline_test_new (const char *conf_lines,
                    gboolean    in_process)
 {
   PipelineTest *test = g_new0 (PipelineTest, 1);
+  PipelineTest *source = get_template ();
   g_autoptr(GError) error = NULL;
   SrvConfig *config;
 
-  test->data_dir = srv_test_new_data_dir (&test->tmp_dir);
+  test->tmp_dir = srv_test_make_tmp_dir ();
+  test->data_dir = g_build_filename (test->tmp_dir, "data", NULL);
+  srv_test_copy_tree (source->data_dir, test->data_dir);
   test->session = srv_test_session_new ();
   test->certificate = srv_test_load_certificate (test->data_dir);
-  test->machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
-  g_assert_no_error (error);
+  test->machine_key = source->machine_key;
+  EVP_PKEY_up_ref (test->machine_key);
+  test->packet_certificate = source->packet_certificate;
+  X509_up_ref (test->packet_certificate);
+  test->schema = g_object_ref (source->schema);
 
   if (conf_lines != NULL)
     {
@@ -183,16 +227,11 @@ pipeline_test_new (const char *conf_lines,
       g_assert_true (g_file_set_contents (path, joined, -1, NULL));
     }
 
+  if (!in_process)
+    return test;
+
   config = srv_config_load (test->data_dir, &error);
   g_assert_no_error (error);
-  seed (test, config);
-
-  if (!in_process)
-    {
-      srv_config_free (config);
-      return test;
-    }
-
   g_assert_true (srv_config_set_port (config, 0, &error));
   test->server = srv_server_new (config);
   g_assert_true (srv_server_start (test->server, &error));

@@ -49,6 +49,7 @@ typedef struct
 PipelineTest *pipeline_test_new          (const char    *conf_lines,
                                           gboolean       in_process);
 void          pipeline_test_free         (PipelineTest  *test);
+void          pipeline_test_cleanup      (void);
 void          pipeline_test_set_url      (PipelineTest  *test,
                                           guint          port);
 char         *pipeline_test_next_rid     (PipelineTest  *test);

@@ -476,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/pause-and-reject", test_pause_and_reject);
 
   status = g_test_run ();
+  pipeline_test_cleanup ();
   srv_test_cleanup ();
   return status;
 }
