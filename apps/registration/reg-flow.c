@@ -820,10 +820,11 @@ machine_master_data_cb (const char *type,
  *
  * Sets a registration up from what the machine synced: its ids, key and
  * packet certificate, the ID schema, UI spec and master data, and its
- * store.  The RID's sequence follows the number of packets stored.
+ * store, which also numbers the RID.
  *
  * Returns: (transfer floating): a registration at its consent step, or
- *   %NULL with %REG_FLOW_ERROR_NOT_READY
+ *   %NULL with %REG_FLOW_ERROR_NOT_READY, or a %REG_STORE_ERROR when the
+ *   store cannot give a RID sequence number
  */
 GtkWidget *
 reg_flow_new_for_machine (RegMachine         *machine,
@@ -865,13 +866,19 @@ reg_flow_new_for_machine (RegMachine         *machine,
       return NULL;
     }
 
+  /* The store hands out RID sequence numbers, so no two packets share one. */
   store = reg_machine_get_store (machine);
+  setup.rid_sequence = reg_store_next_sequence (store, error);
+  if (setup.rid_sequence == 0)
+    {
+      X509_free (certificate);
+      return NULL;
+    }
   setup.schema = reg_machine_get_id_schema (machine);
   setup.ui_spec = reg_machine_get_ui_spec (machine);
   setup.process = process;
   setup.centre_id = reg_machine_get_centre_id (machine);
   setup.machine_id = reg_machine_get_machine_id (machine);
-  setup.rid_sequence = reg_store_count_packets (store, REG_PACKET_STATE_ANY, 0) % IDEM_RID_MAX_SEQUENCE + 1;
   setup.signing_key = reg_machine_get_signing_key (machine);
   setup.certificate = certificate;
   setup.store = store;
