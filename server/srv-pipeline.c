@@ -1409,7 +1409,20 @@ srv_pipeline_reject (SrvPipeline  *self,
                      "UPDATE adjudication SET status = 'DUPLICATE', decided_by = ?2, decided_at = unixepoch ()"
                      " WHERE rid = ?1", "adjudication", "DUPLICATE", actor, actor, error))
     goto fail;
-  return commit (self, error);
+  if (!commit (self, error))
+    return FALSE;
+
+  /* A rejected registration must not come up as a candidate for the
+   * next ones.  Best effort: the gallery may not hold it. */
+  if (srv_server_get_abis (self->server) != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!srv_abis_remove (srv_server_get_abis (self->server), rid, &local_error) &&
+          !g_error_matches (local_error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_REFERENCE_NOT_FOUND))
+        g_message ("Could not remove packet %s from the ABIS: %s", rid, local_error->message);
+    }
+  return TRUE;
 
 fail:
   rollback (self);

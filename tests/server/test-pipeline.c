@@ -224,6 +224,9 @@ test_duplicate (void)
   g_clear_pointer (&state, g_free);
   g_clear_pointer (&reason, g_free);
 
+  /* The rejected duplicate left the ABIS gallery. */
+  g_assert_cmpint (srv_abis_reference_count (srv_server_get_abis (test->server), NULL), ==, 2);
+
   /* A case found not to be a duplicate goes on to a UIN. */
   state = submit (test, again2, "NEW", NULL);
   g_assert_cmpstr (state, ==, "ADJUDICATION");
