@@ -380,11 +380,32 @@ srv_admin_call_get_string (SrvAdminCall  *call,
 }
 
 /**
+ * srv_admin_is_id:
+ * @text: a candidate identifier
+ *
+ * Returns: whether @text is 1 to 64 ASCII letters, digits, '.', '_' or '-',
+ *   starting with a letter or digit, so ids are safe in paths, file names
+ *   and logs
+ */
+gboolean
+srv_admin_is_id (const char *text)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  ok = g_ascii_isalnum (text[0]) && strlen (text) <= MAX_ID_LENGTH;
+  for (const char *p = text; ok && *p != '\0'; p++)
+    ok = g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-';
+
+  return ok;
+}
+
+/**
  * srv_admin_call_get_id:
  *
- * Like srv_admin_call_get_string() for an identifier: 1 to 64 ASCII
- * letters, digits, '.', '_' or '-', starting with a letter or digit, so
- * ids are safe in paths, file names and logs.
+ * Like srv_admin_call_get_string() for an identifier, as srv_admin_is_id()
+ * defines one.
  */
 gboolean
 srv_admin_call_get_id (SrvAdminCall  *call,
@@ -400,12 +421,7 @@ srv_admin_call_get_id (SrvAdminCall  *call,
 
   if (text != NULL)
     {
-      gboolean ok = g_ascii_isalnum (text[0]);
-
-      for (const char *p = text; ok && *p != '\0'; p++)
-        ok = g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-';
-
-      if (!ok)
+      if (!srv_admin_is_id (text))
         {
           refuse_invalid (call, name, _("an identifier has letters, digits, “.”, “_” and “-” only, and starts with a letter or digit"));
           *value = NULL;

@@ -91,6 +91,7 @@ gboolean     srv_admin_call_get_string     (SrvAdminCall       *call,
                                             gboolean            required,
                                             gsize               max_length,
                                             const char        **value);
+gboolean     srv_admin_is_id               (const char         *text);
 gboolean     srv_admin_call_get_id         (SrvAdminCall       *call,
                                             JsonObject         *object,
                                             const char         *name,

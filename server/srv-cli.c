@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "srv-cli.h"
+#include "srv-add-admin.h"
 #include "srv-init.h"
 #include "srv-log.h"
 #include "srv-serve.h"
@@ -40,6 +41,9 @@ static const SrvCommand commands[] = {
   { "serve", N_("DATADIR [--address ADDRESS] [--port PORT]"),
     N_("Start the server on a data directory; stop it with SIGTERM or Ctrl+C"),
     srv_serve_command },
+  { "add-admin", N_("DATADIR USER_ID [--name NAME]"),
+    N_("Create an administrator with a generated password, while the server is stopped"),
+    srv_add_admin_command },
   { "help", N_("[COMMAND]"),
     N_("Show this help, or a command’s options"),
     help_command },

@@ -203,34 +203,6 @@ names_json (const char *eng,
   return json_to_string (root, FALSE);
 }
 
-/* 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I),
- * in groups of four: about 90 bits, easy to type from a printout. */
-static char *
-generate_password (GError **error)
-{
-  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  guint8 random[16];
-  GString *password = g_string_new (NULL);
-
-  if (!idem_crypto_random_bytes (random, sizeof random, error))
-    {
-      g_string_free (password, TRUE);
-      return NULL;
-    }
-
-  for (guint i = 0; i < sizeof random; i++)
-    {
-      /* 256 is not a multiple of the alphabet's size; the bias left
-       * (under 1 %) does not matter for a demo password. */
-      if (i > 0 && i % 4 == 0)
-        g_string_append_c (password, '-');
-      g_string_append_c (password, alphabet[random[i] % (sizeof alphabet - 1)]);
-    }
-
-  idem_crypto_wipe (random, sizeof random);
-  return g_string_free (password, FALSE);
-}
-
 static gboolean
 write_private_file (const char  *path,
                     const char  *contents,
@@ -456,7 +428,7 @@ seed_users (sqlite3  *db,
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     {
       const User *u = &users[i];
-      g_autofree char *password = generate_password (error);
+      g_autofree char *password = srv_password_generate (error);
       g_autofree char *hash = NULL;
       g_autofree char *email = NULL;
 

@@ -310,3 +310,40 @@ srv_password_verify (const char *hash,
 
   return equal;
 }
+
+/**
+ * srv_password_generate:
+ * @error: return location for an error from the random source
+ *
+ * Makes a password for a person to type from a printout: for the demo
+ * country's users and the first administrator of a data directory.
+ * 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), in
+ * groups of four: about 90 bits.
+ *
+ * Returns: (transfer full) (nullable): the password; wipe it when done
+ */
+char *
+srv_password_generate (GError **error)
+{
+  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  guint8 random[16];
+  GString *password = g_string_new (NULL);
+
+  if (!idem_crypto_random_bytes (random, sizeof random, error))
+    {
+      g_string_free (password, TRUE);
+      return NULL;
+    }
+
+  for (guint i = 0; i < sizeof random; i++)
+    {
+      /* 256 is not a multiple of the alphabet's size; the bias left
+       * (under 1 %) takes less than a bit from 90. */
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (password, '-');
+      g_string_append_c (password, alphabet[random[i] % (sizeof alphabet - 1)]);
+    }
+
+  idem_crypto_wipe (random, sizeof random);
+  return g_string_free (password, FALSE);
+}

@@ -42,6 +42,7 @@ gboolean  srv_password_check_policy (const char  *password,
                                      GError     **error);
 char     *srv_password_hash         (const char  *password,
                                      GError     **error);
+char     *srv_password_generate     (GError     **error);
 gboolean  srv_password_verify       (const char  *hash,
                                      const char  *password);
 
