@@ -103,10 +103,10 @@ typedef struct
 } Machine;
 
 static const Machine machines[] = {
-  { "M10001", "10001", "Ambara desk 1", TRUE },
-  { "M10002", "10001", "Ambara desk 2", FALSE },
-  { "M10003", "10002", "Port Selene desk 1", TRUE },
-  { "M10004", "10002", "Port Selene desk 2", FALSE },
+  { "10011", "10001", "Ambara desk 1", TRUE },
+  { "10012", "10001", "Ambara desk 2", FALSE },
+  { "10021", "10002", "Port Selene desk 1", TRUE },
+  { "10022", "10002", "Port Selene desk 2", FALSE },
 };
 
 typedef struct

@@ -197,7 +197,7 @@ static void
 test_machine_keys (AdminFixture  *fixture,
                    gconstpointer  user_data)
 {
-  const char *ids[] = { "M10001", "M10003" };
+  const char *ids[] = { "10011", "10021" };
 
   admin_fixture_start (fixture);
 
@@ -234,12 +234,12 @@ test_machine_keys (AdminFixture  *fixture,
 
   /* The machines whose keys were not kept have none on disk. */
   {
-    g_autofree char *other = g_build_filename (fixture->data_dir, SRV_DEMO_MACHINES_DIR, "M10002.pem", NULL);
+    g_autofree char *other = g_build_filename (fixture->data_dir, SRV_DEMO_MACHINES_DIR, "10012.pem", NULL);
     g_autofree char *link = g_build_filename (get_demo_template (), SRV_DEMO_MACHINE_KEY_FILE, NULL);
     g_autofree char *target = g_file_read_link (link, NULL);
 
     g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
-    g_assert_cmpstr (target, ==, SRV_DEMO_MACHINES_DIR "/M10001.pem");
+    g_assert_cmpstr (target, ==, SRV_DEMO_MACHINES_DIR "/10011.pem");
   }
 }
 
@@ -271,7 +271,7 @@ test_command (void)
 
   g_assert_nonnull (strstr (out, "Republic of Veridia"));
   g_assert_nonnull (strstr (out, "Log in"));
-  g_assert_nonnull (strstr (out, "M10001"));
+  g_assert_nonnull (strstr (out, "10011"));
   passwords = read_passwords (demo_dir);
   g_assert_cmpuint (g_hash_table_size (passwords), ==, 3);
   g_hash_table_iter_init (&iter, passwords);
