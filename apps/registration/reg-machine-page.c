@@ -66,6 +66,7 @@ update (RegMachinePage *self)
   gtk_widget_set_visible (self->generating_box, generating);
   gtk_spinner_set_spinning (self->spinner, generating);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine-page.check", fingerprint != NULL && !self->checking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine-page.copy-key", fingerprint != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), self->checking);
 
   if (fingerprint != NULL)
@@ -211,6 +212,25 @@ reg_machine_page_map (GtkWidget *widget)
   gtk_widget_grab_focus (GTK_WIDGET (self->machine_id_entry));
 }
 
+/* The administrator registers the workstation with its public key (the
+ * admin API takes the PEM as it is); the fingerprint on screen lets them
+ * check that what they pasted is this workstation's. */
+static void
+copy_key_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  RegMachinePage *self = REG_MACHINE_PAGE (widget);
+  g_autofree char *pem = reg_machine_get_public_key_pem (self->machine);
+
+  if (pem == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), pem);
+  gtk_label_set_text (self->status_label, _("The public key is on the clipboard."));
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
+}
+
 static void
 reg_machine_page_dispose (GObject *object)
 {
@@ -250,6 +270,7 @@ reg_machine_page_class_init (RegMachinePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, machine_id_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "machine-page.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "machine-page.copy-key", NULL, copy_key_action);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "idem-openssl-types.h"
 
 #include <glib/gstdio.h>
+#include <openssl/pem.h>
 
 /* Hashes made by an independent implementation (Python's hashlib.scrypt),
  * in the server's `$scrypt$` format.  The supervisor's is RFC 7914's own
@@ -250,6 +251,34 @@ test_setup_generates_key (void)
   g_assert_cmpstr (compact->str, ==, expected);
   g_assert_cmpstr (compact->str, ==, reg_machine_get_key_fingerprint (machine ()));
   g_string_free (compact, TRUE);
+
+  /* Copy Public Key puts the PEM the admin API takes on the clipboard:
+   * the same key as the fingerprint shown. */
+  {
+    GdkContentProvider *content;
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *copied_fingerprint = NULL;
+    BIO *bio;
+    EVP_PKEY *copied;
+
+    g_assert_true (gtk_widget_activate_action (page (), "machine-page.copy-key", NULL));
+    content = gdk_clipboard_get_content (gtk_widget_get_clipboard (page ()));
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (g_value_get_string (&value), "-----BEGIN PUBLIC KEY-----"));
+    bio = BIO_new_mem_buf (g_value_get_string (&value), -1);
+    copied = PEM_read_bio_PUBKEY (bio, NULL, NULL, NULL);
+    BIO_free (bio);
+    g_assert_nonnull (copied);
+    copied_fingerprint = idem_public_key_fingerprint (copied);
+    EVP_PKEY_free (copied);
+    g_assert_cmpstr (copied_fingerprint, ==, expected);
+    gui_test_assert_label (page (), "The public key is on the clipboard.");
+  }
+
   gui_test_assert_accessible (GTK_WIDGET (window));
   screenshot ("registration-machine-en");
 
