@@ -10,6 +10,8 @@
 #include "reg-application.h"
 #include "reg-window.h"
 
+#include <glib/gi18n.h>
+
 struct _RegApplication
 {
   IdemApplication  parent_instance;
@@ -115,6 +117,29 @@ reg_application_get_machine (RegApplication  *self,
   return self->machine;
 }
 
+/* A server with a self-signed certificate (a demo, a training centre) is
+ * trusted only when its certificate is given explicitly, never by
+ * lowering the check: IDEM_SERVER_CERTIFICATE names that PEM file. */
+static void
+pin_server_certificate (RegSync *sync)
+{
+  const char *path = g_getenv ("IDEM_SERVER_CERTIFICATE");
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL || path[0] == '\0')
+    return;
+
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  if (certificate == NULL)
+    {
+      g_printerr (_("Cannot read the server certificate named by IDEM_SERVER_CERTIFICATE: %s\n"), error->message);
+      return;
+    }
+
+  reg_sync_set_pinned_certificate (sync, certificate);
+}
+
 /**
  * reg_application_get_sync:
  * @self: a #RegApplication
@@ -142,6 +167,7 @@ reg_application_get_sync (RegApplication *self)
     {
       g_clear_object (&self->sync);
       self->sync = reg_sync_new (machine, server_url);
+      pin_server_certificate (self->sync);
       g_free (self->sync_url);
       self->sync_url = g_steal_pointer (&server_url);
     }
