@@ -594,25 +594,42 @@ upload_done_cb (GObject      *object,
 
   if (first)
     {
+      /* The packet's arrival and its audit row in one transaction, made
+       * durable (synchronous=FULL) before the answer: a machine deletes
+       * its copy once told RECEIVED. */
+      if (sqlite3_exec (db_of (server), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          respond_internal (msg, server);
+          return;
+        }
       if (sqlite3_prepare_v2 (db_of (server),
                               "UPDATE packet SET state = 'PROCESSING', stage = 'validate', received_at = unixepoch (),"
                               " updated_at = unixepoch () WHERE rid = ? AND state = 'DECLARED'",
                               -1, &statement, NULL) != SQLITE_OK)
         {
           respond_internal (msg, server);
+          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
           return;
         }
       sqlite3_bind_text (statement, 1, upload->rid, -1, SQLITE_STATIC);
-      /* Autocommit: the statement is its own durable transaction. */
       if (sqlite3_step (statement) != SQLITE_DONE)
         {
           respond_internal (msg, server);
+          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
+          return;
+        }
+      g_clear_pointer (&statement, sqlite3_finalize);
+      audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "received");
+      if (sqlite3_exec (db_of (server), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          respond_internal (msg, server);
+          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
           return;
         }
       srv_pipeline_wake (srv_server_get_pipeline (server));
     }
-
-  audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, first ? "received" : "again");
+  else
+    audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "again");
 
   response = json_object_new ();
   json_object_set_string_member (response, "registrationId", upload->rid);

@@ -111,6 +111,8 @@ record_nonce (sqlite3     *db,
               GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean relaxed;
+  int result = -1;
   int rc;
 
   if (sqlite3_prepare_v2 (db,
@@ -121,11 +123,28 @@ record_nonce (sqlite3     *db,
   sqlite3_bind_text (stmt, 1, machine_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, nonce, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, request_time);
+
+  /* The nonce is committed with synchronous=NORMAL: no fsync of its own.
+   * In WAL mode that commit survives a crash of the process; a power cut
+   * may drop it, but only together with every later commit, since the
+   * WAL is sequential.  Every request that changes something or is
+   * answered with success ends in a synchronous=FULL commit (its change,
+   * its audit row) before the answer, which makes the nonce durable too;
+   * a request cut short by the power cut was never answered.  So the
+   * replay protection holds as before.  synchronous cannot change inside
+   * a transaction, so only an autocommit insert is relaxed. */
+  relaxed = sqlite3_get_autocommit (db) &&
+            sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) == SQLITE_OK;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_DONE)
-    return 1;
-  if (rc == SQLITE_CONSTRAINT || sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-    return 0;
+    result = 1;
+  else if (rc == SQLITE_CONSTRAINT || sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+    result = 0;
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not record the request nonce: %s", sqlite3_errmsg (db));
+  if (relaxed && sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+    g_critical ("Could not restore synchronous=FULL: %s", sqlite3_errmsg (db));
+  return result;
 
 fail:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not record the request nonce: %s", sqlite3_errmsg (db));

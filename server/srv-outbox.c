@@ -170,18 +170,31 @@ mark_sent_up_to (SrvOutbox  *self,
                  gint64      last_id,
                  GError    **error)
 {
+  sqlite3 *db = srv_database_get_handle (self->database);
   g_autoptr(sqlite3_stmt) statement = NULL;
+  gboolean relaxed;
+  int rc;
 
-  if (sqlite3_prepare_v2 (srv_database_get_handle (self->database),
+  if (sqlite3_prepare_v2 (db,
                           "UPDATE outbox SET status = 'SENT', sent = unixepoch ()"
                           " WHERE status = 'PENDING' AND id <= ?",
                           -1, &statement, NULL) != SQLITE_OK)
     return database_error (self, error);
   sqlite3_bind_int64 (statement, 1, last_id);
-  if (sqlite3_step (statement) != SQLITE_DONE)
-    return database_error (self, error);
 
-  return TRUE;
+  /* No fsync of its own (synchronous=NORMAL): the sink is durable
+   * already, and should a power cut drop this commit, start-up recovery
+   * marks the rows again from the sink.  synchronous cannot change inside
+   * a transaction, so only an autocommit update is relaxed. */
+  relaxed = sqlite3_get_autocommit (db) &&
+            sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) == SQLITE_OK;
+  rc = sqlite3_step (statement);
+  if (rc != SQLITE_DONE)
+    database_error (self, error);
+  if (relaxed && sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+    g_critical ("Could not restore synchronous=FULL: %s", sqlite3_errmsg (db));
+
+  return rc == SQLITE_DONE;
 }
 
 /* The outbox id of the last complete line of the sink, 0 when none. */

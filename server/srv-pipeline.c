@@ -95,7 +95,27 @@ struct _SrvPipeline
   guint64              wake_serial;
   GPtrArray           *threads;
   GHashTable          *claimed;
+
+  /* Main context only: what opening a packet needs, kept parsed between
+   * packets and parsed again when the database holds something else. */
+  GBytes              *schema_source; /* the published schema's text */
+  IdemIdSchema        *schema;
+  GHashTable          *machine_keys;  /* machine id → MachineKey */
 };
+
+typedef struct
+{
+  GBytes   *der;
+  EVP_PKEY *key;
+} MachineKey;
+
+static void
+machine_key_free (MachineKey *entry)
+{
+  g_bytes_unref (entry->der);
+  EVP_PKEY_free (entry->key);
+  g_free (entry);
+}
 
 G_DEFINE_FINAL_TYPE (SrvPipeline, srv_pipeline, G_TYPE_OBJECT)
 
@@ -364,6 +384,80 @@ rollback (SrvPipeline *self)
 {
   if (!sqlite3_get_autocommit (srv_pipeline_get_db (self)))
     sqlite3_exec (srv_pipeline_get_db (self), "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Durability of the pipeline's own transactions.  The connection runs
+ * with synchronous=FULL: every commit fsyncs the WAL.  A stage transition
+ * does not need that.  In WAL mode a commit made with synchronous=NORMAL
+ * is in the WAL file when COMMIT returns, so it survives a crash of the
+ * process (kill -9); only a power cut can take it away, and then it takes
+ * with it only a tail of commits, never one from the middle, because the
+ * WAL is written in order.  A lost stage transition just makes the packet
+ * run its stage again, which every stage allows (see above).
+ *
+ * What leaves the server must not be lost that way: a final state queues
+ * a notification, and a UIN must not reach the resident before the
+ * identity carrying it is durable.  So a batch that ends in a final state
+ * fsyncs the WAL after its commit, which makes it and every earlier
+ * commit durable before the outbox (on the same main context, later) can
+ * read it.  The packet's arrival is made durable by intake, before its
+ * answer, so a packet is never lost either.
+ *
+ * synchronous cannot change inside a transaction, hence begin_relaxed()
+ * and commit_relaxed() around it. */
+static gboolean
+begin_relaxed (SrvPipeline  *self,
+               GError      **error)
+{
+  if (!db_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  if (begin (self, error))
+    return TRUE;
+  sqlite3_exec (srv_pipeline_get_db (self), "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static void
+end_relaxed (SrvPipeline *self)
+{
+  /* Whatever happened, the rest of the server gets FULL back; failing
+   * to restore it is a bug, not a condition to handle. */
+  if (sqlite3_exec (srv_pipeline_get_db (self), "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+    g_critical ("Could not restore synchronous=FULL: %s", sqlite3_errmsg (srv_pipeline_get_db (self)));
+}
+
+/* Makes every commit so far durable: fsyncs the WAL file. */
+static gboolean
+sync_wal (SrvPipeline  *self,
+          GError      **error)
+{
+  sqlite3_file *wal = NULL;
+
+  if (sqlite3_file_control (srv_pipeline_get_db (self), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+      wal == NULL || wal->pMethods == NULL)
+    {
+      g_set_error_literal (error, SRV_PIPELINE_ERROR, SRV_PIPELINE_ERROR_DATABASE,
+                           _("Pipeline: the database has no write-ahead log to sync"));
+      return FALSE;
+    }
+  if (wal->pMethods->xSync (wal, SQLITE_SYNC_FULL) != SQLITE_OK)
+    {
+      g_set_error_literal (error, SRV_PIPELINE_ERROR, SRV_PIPELINE_ERROR_DATABASE,
+                           _("Pipeline: could not sync the write-ahead log"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+commit_relaxed (SrvPipeline  *self,
+                gboolean      durable,
+                GError      **error)
+{
+  gboolean ok = commit (self, error);
+
+  end_relaxed (self);
+  return ok && (!durable || sync_wal (self, error));
 }
 
 /* ---- Jobs -------------------------------------------------------------- */
@@ -769,7 +863,7 @@ batch_main (SrvPipeline  *self,
   SrvPacketJob *job = batch->job;
   gboolean go_on = TRUE;
 
-  if (!begin (self, error))
+  if (!begin_relaxed (self, error))
     return FALSE;
 
   /* The row may have changed since the claim: an administrator paused,
@@ -815,10 +909,11 @@ batch_main (SrvPipeline  *self,
         goto fail;
     }
 
-  return commit (self, error);
+  return commit_relaxed (self, g_strcmp0 (job->state, "PROCESSING") != 0, error);
 
 fail:
   rollback (self);
+  end_relaxed (self);
   return FALSE;
 }
 
@@ -964,6 +1059,9 @@ srv_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->threads, g_ptr_array_unref);
   g_clear_pointer (&self->claimed, g_hash_table_unref);
+  g_clear_pointer (&self->schema_source, g_bytes_unref);
+  g_clear_object (&self->schema);
+  g_clear_pointer (&self->machine_keys, g_hash_table_unref);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -987,6 +1085,7 @@ srv_pipeline_init (SrvPipeline *self)
   g_queue_init (&self->calls);
   self->threads = g_ptr_array_new ();
   self->claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->machine_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) machine_key_free);
 }
 
 /**
@@ -1540,6 +1639,9 @@ lookup_machine_key_main (SrvPipeline  *self,
   KeyLookup *lookup = data;
   g_autoptr(sqlite3_stmt) statement = NULL;
   const unsigned char *der;
+  const void *blob;
+  int length;
+  MachineKey *entry;
 
   statement = db_prepare (self, "SELECT public_key FROM machine WHERE id = ?", error);
   if (statement == NULL)
@@ -1547,9 +1649,32 @@ lookup_machine_key_main (SrvPipeline  *self,
   sqlite3_bind_text (statement, 1, lookup->machine_id, -1, SQLITE_STATIC);
   if (sqlite3_step (statement) != SQLITE_ROW)
     return TRUE;
-  der = sqlite3_column_blob (statement, 0);
-  lookup->key = d2i_PUBKEY (NULL, &der, sqlite3_column_bytes (statement, 0));
+  blob = sqlite3_column_blob (statement, 0);
+  length = sqlite3_column_bytes (statement, 0);
+
+  /* Decoding the key costs more than the rest of the lookup: reuse the
+   * last one decoded for this machine while its registered key is the
+   * same bytes. */
+  entry = g_hash_table_lookup (self->machine_keys, lookup->machine_id);
+  if (entry != NULL && g_bytes_get_size (entry->der) == (gsize) length &&
+      (length == 0 || memcmp (g_bytes_get_data (entry->der, NULL), blob, length) == 0))
+    {
+      if (entry->key != NULL)
+        EVP_PKEY_up_ref (entry->key);
+      lookup->key = entry->key;
+      return TRUE;
+    }
+
+  der = blob;
+  lookup->key = d2i_PUBKEY (NULL, &der, length);
   ERR_clear_error ();
+
+  entry = g_new0 (MachineKey, 1);
+  entry->der = g_bytes_new (blob, length);
+  entry->key = lookup->key;
+  if (entry->key != NULL)
+    EVP_PKEY_up_ref (entry->key);
+  g_hash_table_replace (self->machine_keys, g_strdup (lookup->machine_id), entry);
   return TRUE;
 }
 
@@ -1596,8 +1721,23 @@ load_keys_main (SrvPipeline  *self,
     {
       g_autoptr(GBytes) bytes = g_bytes_new (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0));
 
-      call->schema = idem_id_schema_new_from_bytes (bytes, error);
-      return call->schema != NULL;
+      /* Parsing the schema (and compiling its patterns) costs more than
+       * everything else here: reuse the parsed one while the latest
+       * published text is the same.  A schema is not changed once made,
+       * so packets on several workers may share it. */
+      if (self->schema == NULL || self->schema_source == NULL || !g_bytes_equal (bytes, self->schema_source))
+        {
+          IdemIdSchema *schema = idem_id_schema_new_from_bytes (bytes, error);
+
+          if (schema == NULL)
+            return FALSE;
+          g_set_object (&self->schema, schema);
+          g_object_unref (schema);
+          g_clear_pointer (&self->schema_source, g_bytes_unref);
+          self->schema_source = g_steal_pointer (&bytes);
+        }
+      call->schema = g_object_ref (self->schema);
+      return TRUE;
     }
   else
     {
