@@ -342,6 +342,11 @@ show_login_action (GtkWidget  *widget,
   if (self->user_id != NULL)
     return;
 
+  /* The machine page was built with the server address of the window's
+   * start, none on a new workstation: give it the one just entered. */
+  if (self->machine_page != NULL)
+    reg_machine_page_set_sync (self->machine_page, get_sync (self));
+
   reg_login_page_reload (self->login_page);
   show_page (self, g_str_equal (next, "setup") ? "login" : next, TRUE);
 }
