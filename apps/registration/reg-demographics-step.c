@@ -330,6 +330,23 @@ update_visibility (RegDemographicsStep *self)
     }
 }
 
+/* The first location dropdown is the level under the country, as the UI
+ * spec's locationHierarchyLevel 1 says.  The server's master data gives
+ * each row its level, the country itself at level 0; rows without levels
+ * start from those with no parent. */
+static gboolean
+is_first_location_level (JsonObject *row)
+{
+  JsonNode *level = json_object_get_member (row, "level");
+  const char *parent;
+
+  if (level != NULL && JSON_NODE_HOLDS_VALUE (level) && json_node_get_value_type (level) == G_TYPE_INT64)
+    return json_node_get_int (level) == 1;
+
+  parent = row_string (row, "parentCode");
+  return parent == NULL || *parent == '\0';
+}
+
 static void
 fill_choices (RegDemographicsStep *self,
               Field               *field)
@@ -372,7 +389,7 @@ fill_choices (RegDemographicsStep *self,
       if (row_string (row, "code") == NULL)
         continue;
       parent = row_string (row, "parentCode");
-      if (field->location_level == 1 && parent != NULL && *parent != '\0')
+      if (field->location_level == 1 && !is_first_location_level (row))
         continue;
       if (field->location_level > 1 && g_strcmp0 (parent, parent_code) != 0)
         continue;
