@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  * The flow's steps hand their results here as they are confirmed; sealing
- * then runs in a GTask thread: the captured pictures are encoded (PNG for
- * fingers, which is lossless, JPEG for photos), wrapped in ISO 19794-4/5
+ * then runs in a GTask thread: the captured pictures are encoded (fingers
+ * as uncompressed grey, which is lossless and what the server's matcher
+ * reads, JPEG for photos), wrapped in ISO 19794-4/5
  * records and one CBEFF document, and the packet is signed with the machine
  * key, encrypted for the centre's packet certificate and written atomically.
  * Nothing of the builder changes while it seals.
@@ -19,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <string.h>
 
 typedef struct
 {
@@ -123,6 +125,40 @@ builder_is_idle (RegPacketBuilder *self)
   return TRUE;
 }
 
+/* A finger's pixels as 8-bit grey rows with no padding, the ISO 19794-4
+ * uncompressed image. */
+static GBytes *
+grey_pixels (IdemVideoFrame *frame)
+{
+  guint width = idem_video_frame_get_width (frame);
+  guint height = idem_video_frame_get_height (frame);
+  guint8 *grey = g_malloc ((gsize) width * height);
+
+  if (idem_video_frame_get_format (frame) == IDEM_PIXEL_FORMAT_GRAY8)
+    {
+      const guint8 *pixels = g_bytes_get_data (idem_video_frame_get_pixels (frame), NULL);
+      gsize stride = idem_video_frame_get_stride (frame);
+
+      for (guint y = 0; y < height; y++)
+        memcpy (grey + (gsize) y * width, pixels + y * stride, width);
+    }
+  else
+    {
+      for (guint y = 0; y < height; y++)
+        for (guint x = 0; x < width; x++)
+          {
+            guint8 red;
+            guint8 green;
+            guint8 blue;
+
+            idem_video_frame_get_rgb (frame, x, y, &red, &green, &blue);
+            grey[(gsize) y * width + x] = (guint8) ((299 * red + 587 * green + 114 * blue + 500) / 1000);
+          }
+    }
+
+  return g_bytes_new_take (grey, (gsize) width * height);
+}
+
 /* A still as an ISO 19794 record in a CBEFF child record. */
 static IdemBir *
 new_image_bir (IdemBiometricType   type,
@@ -140,7 +176,9 @@ new_image_bir (IdemBiometricType   type,
   gboolean is_finger = type == IDEM_BIOMETRIC_TYPE_FINGER;
   IdemIso19794Image image = { 0 };
 
-  encoded = idem_video_frame_encode (frame, is_finger ? IDEM_IMAGE_FORMAT_PNG : IDEM_IMAGE_FORMAT_JPEG, NULL, error);
+  /* The server's ABIS decodes uncompressed and JPEG 2000 finger images,
+   * not PNG. */
+  encoded = is_finger ? grey_pixels (frame) : idem_video_frame_encode (frame, IDEM_IMAGE_FORMAT_JPEG, NULL, error);
   if (encoded == NULL)
     return NULL;
 
@@ -150,7 +188,8 @@ new_image_bir (IdemBiometricType   type,
   image.quality_algorithm = 0;
   image.width = idem_video_frame_get_width (frame);
   image.height = idem_video_frame_get_height (frame);
-  image.format = is_finger ? IDEM_BIOMETRIC_IMAGE_FORMAT_PNG : IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG;
+  image.format = is_finger ? IDEM_BIOMETRIC_IMAGE_FORMAT_RAW : IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG;
+  image.bit_depth = is_finger ? 8 : 0;
   image.image = encoded;
   record = idem_iso19794_write (is_finger ? IDEM_ISO19794_FINGER : IDEM_ISO19794_FACE, &image, time, error);
   if (record == NULL)
