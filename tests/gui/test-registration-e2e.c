@@ -1,0 +1,631 @@
+/* test-registration-e2e.c — one registration from the workstation to a UIN
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * The real server runs in this process over HTTPS on a demo data directory
+ * (srv_init_data_dir (…, TRUE, …)), with its pipeline and built-in ABIS.
+ * The registration client's real window is set up as the demo machine
+ * 10011: its generated key is registered through the admin API, the first
+ * sync runs from the machine page.  operator1 signs in and registers a
+ * resident through the flow's widget actions (consent, form, document,
+ * face from videotestsrc, ten fingers from libfprint's virtual image
+ * device fed with synthetic fingers, preview, seal); supervisor1 approves
+ * the packet on the review page; the home page uploads it.  The server's
+ * pipeline must then issue a UIN for that RID (read from the server's own
+ * UIN pool and from its status API), and the status sync must bring
+ * UIN_GENERATED back to the workstation.  Every step is saved as a screenshot.
+ */
+
+#include "config.h"
+
+#include "gui-test-util.h"
+#include "hw-test-util.h"
+#include "reg-application.h"
+#include "reg-demographics-step.h"
+#include "reg-documents-step.h"
+#include "reg-face-step.h"
+#include "reg-fingers-step.h"
+#include "reg-flow.h"
+#include "reg-home-page.h"
+#include "reg-login-page.h"
+#include "reg-machine-page.h"
+#include "reg-review-page.h"
+#include "reg-setup-page.h"
+#include "reg-window.h"
+#include "synthetic-finger.h"
+
+#include "server-test-util.h"
+#include "srv-demo-country.h"
+#include "srv-init.h"
+#include "srv-pipeline.h"
+#include "srv-server.h"
+#include "test-admin-util.h"
+
+#include "idem-openssl-types.h"
+
+#include <glib/gstdio.h>
+#include <openssl/pem.h>
+
+#ifdef __SANITIZE_ADDRESS__
+/* As in test-registration-flow.c: GLib's first block of quark pointers
+ * is kept on purpose once GTK, GStreamer and libfprint make more than
+ * 2048 quarks; keep it reachable for LeakSanitizer. */
+#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
+
+static const volatile void *startup_quark_blocks[4];
+static guint n_startup_quark_blocks;
+static gboolean main_started;
+
+void __sanitizer_malloc_hook (const volatile void *pointer,
+                              size_t               size);
+
+void
+__sanitizer_malloc_hook (const volatile void *pointer,
+                         size_t               size)
+{
+  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
+    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
+}
+#endif
+
+#define MACHINE     "10011"
+#define CENTRE      "10001"
+#define FACE_SOURCE "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
+
+#define WAIT_UNTIL(condition) \
+        G_STMT_START { \
+          gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
+          while (!(condition)) \
+            { \
+              g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
+              if (!g_main_context_iteration (NULL, FALSE)) \
+                g_usleep (2000); \
+            } \
+        } G_STMT_END
+
+static AdminFixture server;
+static GHashTable *passwords;
+static char *socket_path;
+static RegApplication *app;
+static GtkWindow *window;
+
+static GtkWidget *
+page (void)
+{
+  return reg_window_get_page (REG_WINDOW (window));
+}
+
+static RegStore *
+store (void)
+{
+  return reg_machine_get_store (reg_application_get_machine (app, NULL));
+}
+
+static void
+screenshot (const char *name)
+{
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), name);
+}
+
+static void
+activate (GtkWidget  *widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
+}
+
+/* The demo seeding writes each user's generated password as
+ * "user ID (ROLE, centre C): password P". */
+static void
+read_demo_passwords (void)
+{
+  g_autofree char *path = g_build_filename (server.data_dir, SRV_DEMO_CREDENTIALS_FILE, NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *marker = strstr (lines[i], ": password ");
+
+      if (g_str_has_prefix (lines[i], "user ") && marker != NULL)
+        {
+          const char *id = lines[i] + strlen ("user ");
+
+          g_hash_table_insert (passwords, g_strndup (id, strcspn (id, " ")),
+                               g_strdup (marker + strlen (": password ")));
+        }
+    }
+}
+
+static const char *
+password_of (const char *user_id)
+{
+  const char *password = g_hash_table_lookup (passwords, user_id);
+
+  g_assert_nonnull (password);
+  return password;
+}
+
+static SrvTestResponse *
+admin_put (const char *path,
+           const char *body)
+{
+  SrvTestResponse *response = admin_call (&server, "PUT", path, server.token, body);
+
+  if (response->status != 200)
+    g_test_message ("PUT %s: %u %.*s", path, response->status, (int) g_bytes_get_size (response->body),
+                    (const char *) g_bytes_get_data (response->body, NULL));
+  g_assert_cmpuint (response->status, ==, 200);
+  return response;
+}
+
+static char *
+server_text (const char *sql,
+             const char *rid)
+{
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (server.server));
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, rid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return text;
+}
+
+static gboolean
+pipeline_settled (const char *rid)
+{
+  g_autofree char *state = server_text ("SELECT state FROM packet WHERE rid = ?", rid);
+
+  return state != NULL && g_strcmp0 (state, "PROCESSING") != 0 && g_strcmp0 (state, "DECLARED") != 0;
+}
+
+static void
+sign_in (const char *user_id)
+{
+  GtkWidget *login = page ();
+
+  g_assert_true (REG_IS_LOGIN_PAGE (login));
+  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password_of (user_id));
+  activate (login, "login-page.sign-in", NULL);
+  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, user_id);
+}
+
+static void
+sign_out (void)
+{
+  activate (GTK_WIDGET (window), "reg-window.sign-out", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+}
+
+/* What the administrator does with the key the machine page shows. */
+static void
+register_machine_key (void)
+{
+  EVP_PKEY *key = reg_machine_get_signing_key (reg_application_get_machine (app, NULL));
+  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SrvTestResponse) response = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *body = NULL;
+  char *data;
+  long length;
+
+  g_assert_cmpint (PEM_write_bio_PUBKEY (bio, key), ==, 1);
+  length = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, (gsize) length);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "request");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "publicKey");
+  json_builder_add_string_value (builder, pem);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  response = admin_put ("/v1/admin/machines/" MACHINE, body);
+}
+
+/* The demo centres keep office hours, Monday to Saturday, and a holiday;
+ * the pipeline rejects a packet made outside them, and the flow stamps
+ * its packet with the time it is sealed, which the test cannot choose.
+ * Open the centre every day, all day, with no holiday, so that the test
+ * passes whenever it runs. */
+static void
+open_centre_all_week (void)
+{
+  g_autoptr(SrvTestResponse) response = NULL;
+  GString *body = g_string_new ("{\"request\": {\"workingHours\": [");
+
+  for (guint weekday = 1; weekday <= 7; weekday++)
+    g_string_append_printf (body, "%s{\"weekday\": %u, \"opens\": \"00:00\", \"closes\": \"23:59\"}",
+                            weekday > 1 ? ", " : "", weekday);
+  g_string_append (body, "], \"holidays\": []}}");
+  response = admin_put ("/v1/admin/centres/" CENTRE, body->str);
+  g_string_free (body, TRUE);
+}
+
+/* What the page says, for the log of a failing run. */
+static void
+log_labels (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
+    g_test_message ("label: %s", gtk_label_get_text (GTK_LABEL (root)));
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    log_labels (child);
+}
+
+static void
+set_up_machine (void)
+{
+  g_autofree char *fingerprint = NULL;
+
+  if (REG_IS_SETUP_PAGE (page ()))
+    {
+      reg_setup_page_set_address (REG_SETUP_PAGE (page ()), server.url);
+      activate (page (), "setup-page.continue", NULL);
+      gui_test_wait_frames (GTK_WIDGET (window), 2);
+    }
+  g_assert_true (REG_IS_MACHINE_PAGE (page ()));
+  WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
+  screenshot ("registration-e2e-01-machine");
+
+  register_machine_key ();
+  fingerprint = server_text ("SELECT key_fingerprint FROM machine WHERE id = ?", MACHINE);
+  g_assert_cmpstr (fingerprint, ==, reg_machine_get_key_fingerprint (reg_application_get_machine (app, NULL)));
+
+  reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), MACHINE);
+  activate (page (), "machine-page.check", NULL);
+  WAIT_UNTIL (!REG_IS_MACHINE_PAGE (page ()) || !reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  if (!REG_IS_LOGIN_PAGE (page ()))
+    log_labels (page ());
+  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  g_assert_true (reg_machine_is_synced (reg_application_get_machine (app, NULL)));
+  g_assert_cmpstr (reg_machine_get_centre_id (reg_application_get_machine (app, NULL)), ==, CENTRE);
+  screenshot ("registration-e2e-02-login");
+}
+
+static guint8 *
+impression (SyntheticFinger *finger,
+            guint32          seed)
+{
+  SyntheticImpressionParams params;
+
+  synthetic_finger_random_impression (seed, &params);
+
+  return synthetic_finger_render (finger, seed, &params);
+}
+
+/* A small PNG, as a scanner would save a page. */
+static GBytes *
+scanned_page (void)
+{
+  guint width = 120;
+  guint height = 160;
+  g_autofree guint8 *pixels = g_malloc (width * height * 4);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  for (guint i = 0; i < width * height; i++)
+    {
+      guint8 grey = (i / width) % 12 < 2 ? 40 : 240;
+
+      pixels[i * 4] = pixels[i * 4 + 1] = pixels[i * 4 + 2] = grey;
+      pixels[i * 4 + 3] = 255;
+    }
+  bytes = g_bytes_new (pixels, width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
+
+  return gdk_texture_save_to_png_bytes (texture);
+}
+
+/* Chooses the first entry the dropdown offers under its parent, as an
+ * operator who knows the resident's address would pick the right one. */
+static void
+fill_form (RegDemographicsStep *form)
+{
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Nadia Okonkwo"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1990/07/21"));
+  g_assert_true (reg_demographics_step_set_value (form, "gender", NULL, "FLE"));
+  g_assert_true (reg_demographics_step_set_value (form, "residenceStatus", NULL, "NFR"));
+  g_assert_true (reg_demographics_step_set_value (form, "addressLine1", NULL, "4 Market Street"));
+  g_assert_true (reg_demographics_step_set_value (form, "region", NULL, "VRD-N"));
+  g_assert_true (reg_demographics_step_set_value (form, "province", NULL, "VRD-N-HL"));
+  g_assert_true (reg_demographics_step_set_value (form, "city", NULL, "AMB"));
+  g_assert_true (reg_demographics_step_set_value (form, "zone", NULL, "10101"));
+  g_assert_true (reg_demographics_step_set_value (form, "postalCode", NULL, "10101"));
+  g_assert_true (reg_demographics_step_set_value (form, "email", NULL, "nadia@example.org"));
+}
+
+static char *
+register_resident (void)
+{
+  g_autofree char *scratch = g_dir_make_tmp ("reg-e2e-page-XXXXXX", NULL);
+  g_autofree char *page_path = g_build_filename (scratch, "bill.png", NULL);
+  g_autoptr(GBytes) scan = scanned_page ();
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  guint8 *impressions[REG_N_FINGERS + 1] = { NULL };
+  RegFlow *flow;
+  RegDemographicsStep *form;
+  RegDocumentsStep *documents;
+  RegFaceStep *face;
+  RegFingersStep *fingers;
+  char *rid;
+
+  activate (page (), "home-page.new-registration", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_FLOW (page ()));
+  flow = REG_FLOW (page ());
+
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
+  screenshot ("registration-e2e-04-consent");
+  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
+  fill_form (form);
+  screenshot ("registration-e2e-05-form");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_message (flow), ==, NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
+
+  documents = REG_DOCUMENTS_STEP (reg_flow_get_step (flow, "documents"));
+  g_assert_true (g_file_set_contents (page_path, g_bytes_get_data (scan, NULL), g_bytes_get_size (scan), NULL));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (page_path);
+
+    reg_documents_step_load_file (documents, "proofOfAddress", file);
+    WAIT_UNTIL (!reg_documents_step_get_busy (documents));
+    g_assert_null (reg_documents_step_get_error (documents, "proofOfAddress"));
+  }
+  g_unlink (page_path);
+  g_rmdir (scratch);
+  screenshot ("registration-e2e-06-documents");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
+
+  for (guint position = 1; position <= REG_N_FINGERS; position++)
+    {
+      g_autoptr(SyntheticFinger) finger = synthetic_finger_new (300 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
+                                                                                             : SYNTHETIC_FINGER_LEFT_LOOP);
+
+      impressions[position] = impression (finger, 40 + position);
+    }
+
+  /* The first start of a process may time out while GStreamer builds its
+   * registry; the step starts the camera again on Capture. */
+  face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      WAIT_UNTIL (!reg_face_step_get_starting (face));
+      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
+        break;
+      activate (GTK_WIDGET (face), "face.capture", NULL);
+    }
+  activate (GTK_WIDGET (face), "face.capture", NULL);
+  WAIT_UNTIL (!reg_face_step_get_busy (face));
+  g_assert_nonnull (reg_face_step_get_photo (face));
+  screenshot ("registration-e2e-07-face");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
+
+  fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
+  while (reg_fingers_step_get_current (fingers) != 0)
+    {
+      guint position = reg_fingers_step_get_current (fingers);
+
+      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
+      if (feeder == NULL)
+        {
+          WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
+          feeder = hw_image_feeder_new (socket_path);
+        }
+      hw_image_feeder_send_image (feeder, impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+      WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      g_assert_true (reg_fingers_step_is_captured (fingers, position));
+    }
+  g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, REG_N_FINGERS);
+  screenshot ("registration-e2e-08-fingers");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
+  screenshot ("registration-e2e-09-preview");
+
+  reg_flow_set_password (flow, password_of ("operator1"));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
+  rid = g_strdup (reg_flow_get_rid (flow));
+  screenshot ("registration-e2e-10-receipt");
+
+  activate (GTK_WIDGET (flow), "flow.finish", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+
+  hw_image_feeder_wait_idle (feeder);
+  for (guint position = 1; position <= REG_N_FINGERS; position++)
+    g_free (impressions[position]);
+
+  return rid;
+}
+
+static void
+approve (const char *rid)
+{
+  g_autoptr(RegPacket) packet = NULL;
+  RegReviewPage *review;
+
+  sign_in ("supervisor1");
+  activate (page (), "reg-window.show-review", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  review = REG_REVIEW_PAGE (page ());
+  g_assert_true (reg_review_page_select (review, rid));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_assert_label (page (), "Nadia Okonkwo");
+  screenshot ("registration-e2e-11-review");
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
+                         password_of ("supervisor1"));
+  activate (page (), "review-page.approve", NULL);
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  packet = reg_store_get_packet (store (), rid, NULL);
+  g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
+  g_assert_cmpstr (packet->supervisor_id, ==, "supervisor1");
+  screenshot ("registration-e2e-12-approved");
+  activate (page (), "reg-window.show-home", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+}
+
+static void
+log_history (const char *rid)
+{
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (server.server));
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT stage, outcome, detail FROM packet_history WHERE rid = ? ORDER BY id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, rid, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_test_message ("pipeline %s: %s %s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1),
+                    sqlite3_column_type (stmt, 2) != SQLITE_NULL ? (const char *) sqlite3_column_text (stmt, 2) : "");
+  sqlite3_finalize (stmt);
+}
+
+static void
+test_new_registration (void)
+{
+  g_autofree char *rid = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *uin = NULL;
+  g_autoptr(RegPacket) uploaded = NULL;
+  g_autoptr(RegPacket) synced = NULL;
+  g_autoptr(SrvTestResponse) status = NULL;
+  g_autofree char *status_path = NULL;
+  g_autofree char *external = NULL;
+  JsonObject *answer;
+
+  set_up_machine ();
+
+  sign_in ("operator1");
+  screenshot ("registration-e2e-03-home");
+  rid = register_resident ();
+  g_assert_true (g_str_has_prefix (rid, CENTRE MACHINE));
+  sign_out ();
+
+  approve (rid);
+
+  activate (page (), "home-page.upload", NULL);
+  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  uploaded = reg_store_get_packet (store (), rid, NULL);
+  g_assert_cmpint (uploaded->state, ==, REG_PACKET_STATE_UPLOADED);
+  screenshot ("registration-e2e-13-uploaded");
+
+  /* The pipeline, on the server's side, issues the UIN. */
+  WAIT_UNTIL (pipeline_settled (rid));
+  log_history (rid);
+  state = server_text ("SELECT state FROM packet WHERE rid = ?", rid);
+  g_assert_cmpstr (state, ==, "PROCESSED");
+  uin = server_text ("SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'", rid);
+  g_assert_nonnull (uin);
+  g_test_message ("%s was given UIN %s", rid, uin);
+
+  status_path = g_strdup_printf ("/v1/packets/%s/status", rid);
+  status = admin_call (&server, "GET", status_path, server.token, NULL);
+  g_assert_cmpuint (status->status, ==, 200);
+  answer = admin_response_object (status);
+  g_assert_cmpstr (json_object_get_string_member (answer, "registrationId"), ==, rid);
+  external = g_strdup (srv_pipeline_external_status (state, NULL, "NEW"));
+  g_assert_cmpstr (external, ==, "UIN_GENERATED");
+  g_assert_cmpstr (json_object_get_string_member (answer, "statusCode"), ==, external);
+  g_assert_cmpstr (json_object_get_string_member (answer, "state"), ==, "PROCESSED");
+
+  /* The status sync brings it back to the workstation. */
+  activate (page (), "home-page.sync", NULL);
+  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  synced = reg_store_get_packet (store (), rid, NULL);
+  g_assert_cmpstr (synced->server_status, ==, external);
+  screenshot ("registration-e2e-14-synced");
+  sign_out ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrvConfig) config = NULL;
+  g_autofree char *socket_dir = NULL;
+  g_autofree char *store_dir = NULL;
+  g_autofree char *certificate_path = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  int status;
+
+#ifdef __SANITIZE_ADDRESS__
+  main_started = TRUE;
+#endif
+
+  /* Read by libfprint when its context enumerates: set before any thread. */
+  socket_dir = hw_test_make_socket_dir ();
+  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
+  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
+  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
+  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
+
+  gui_test_init (&argc, &argv);
+  idem_hw_init (&argc, &argv);
+
+  server.tmp_dir = srv_test_make_tmp_dir ();
+  server.data_dir = g_build_filename (server.tmp_dir, "data", NULL);
+  config = srv_init_data_dir (server.data_dir, TRUE, &error);
+  g_assert_no_error (error);
+  server.session = srv_test_session_new ();
+  server.certificate = srv_test_load_certificate (server.data_dir);
+  admin_fixture_start (&server);
+  read_demo_passwords ();
+  server.token = admin_login (&server, "admin", password_of ("admin"));
+  open_centre_all_week ();
+
+  store_dir = g_build_filename (server.tmp_dir, "workstation", NULL);
+  g_setenv (REG_STORE_DIR_ENV, store_dir, TRUE);
+  certificate_path = g_build_filename (server.data_dir, "tls", "server.crt", NULL);
+  g_setenv ("IDEM_SERVER_CERTIFICATE", certificate_path, TRUE);
+  settings = g_settings_new (REG_APPLICATION_ID);
+  g_settings_set_string (settings, "server-url", "");
+  g_settings_set_string (settings, "language", "en");
+  g_settings_set_string (settings, "camera-source", FACE_SOURCE);
+
+  app = reg_application_new ();
+  window = gui_test_start_application (G_APPLICATION (app));
+
+  g_test_add_func ("/registration/e2e/new-registration", test_new_registration);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (window);
+  g_clear_object (&app);
+  g_hash_table_unref (passwords);
+  admin_fixture_tear_down (&server, NULL);
+  srv_test_cleanup ();
+  hw_test_remove_socket_dir (socket_dir);
+  g_free (socket_path);
+
+  return status;
+}
