@@ -618,10 +618,14 @@ translate_transport_error (GError *error)
 
   if (error->domain == G_TLS_ERROR)
     translated = g_error_new (IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_UNTRUSTED,
-                              _("The server’s certificate is not the one this machine trusts: %s"), error->message);
+                              _("The server’s certificate is not the one this machine trusts (%s). "
+                                "Check the server address, or ask your administrator for the server’s certificate."),
+                              error->message);
   else
     translated = g_error_new (IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_UNREACHABLE,
-                              _("The server cannot be reached: %s"), error->message);
+                              _("The server cannot be reached (%s). "
+                                "Check the server address and the network connection, then try again."),
+                              error->message);
 
   g_error_free (error);
   return translated;
