@@ -19,11 +19,15 @@ G_BEGIN_DECLS
 #define SRV_REASON_SCHEMA                 "IDM-PIP-004"
 #define SRV_REASON_PACKET_MISMATCH        "IDM-PIP-005"
 #define SRV_REASON_SUPERVISOR_REJECTED    "IDM-PIP-006"
+#define SRV_REASON_DOCUMENT_MISSING       "IDM-PIP-007"
+#define SRV_REASON_DOCUMENT_INVALID       "IDM-PIP-008"
 #define SRV_REASON_CENTRE                 "IDM-PIP-010"
 #define SRV_REASON_MACHINE                "IDM-PIP-011"
 #define SRV_REASON_DEVICE                 "IDM-PIP-012"
 #define SRV_REASON_WORKING_HOURS          "IDM-PIP-013"
 #define SRV_REASON_HOLIDAY                "IDM-PIP-014"
+#define SRV_REASON_DEVICE_UNKNOWN         "IDM-PIP-015"
+#define SRV_REASON_DEVICE_UNMAPPED        "IDM-PIP-016"
 #define SRV_REASON_OPERATOR               "IDM-PIP-020"
 #define SRV_REASON_SUPERVISOR             "IDM-PIP-021"
 #define SRV_REASON_DATE_OF_BIRTH          "IDM-PIP-030"
@@ -132,6 +136,8 @@ gboolean         srv_pipeline_load_packet   (SrvPipeline      *self,
 const char      *srv_schema_first_violation (IdemIdSchema     *schema,
                                              JsonObject       *identity,
                                              gboolean          partial);
+const char      *srv_age_group_at           (const char       *date_of_birth,
+                                             GDateTime        *when);
 SrvStageVerdict  srv_stage_validate         (SrvPipeline      *self,
                                              SrvPacketJob     *job);
 SrvStageVerdict  srv_stage_centre           (SrvPipeline      *self,

@@ -57,6 +57,127 @@ parse_clock (const char *text)
   return hours * 60 + minutes;
 }
 
+/* MOSIP's digitalId.type of a device, and the type our device table
+ * records for it. */
+static const struct
+{
+  const char *digital_id_type;
+  const char *device_type;
+} device_types[] = {
+  { "Finger", "FINGERPRINT" },
+  { "Face", "CAMERA" },
+  { "Iris", "IRIS" },
+};
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Whether @claimed, said by the packet, contradicts @registered, the
+ * device table's value: only what the packet states is compared. */
+static gboolean
+differs (const char *claimed,
+         const char *registered)
+{
+  return claimed != NULL && g_strcmp0 (claimed, registered) != 0;
+}
+
+/* One entry of capturedRegisteredDevices: {deviceCode, digitalId: {serialNo,
+ * make, model, type, …}, deviceServiceVersion}. */
+static SrvStageVerdict
+check_device (SrvPipeline  *self,
+              SrvPacketJob *job,
+              guint         index,
+              JsonNode     *element)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  JsonObject *device;
+  JsonObject *digital_id = NULL;
+  const char *code;
+  const char *serial;
+  const char *name;
+  const char *type;
+  const char *status;
+  const char *centre;
+  const char *machine;
+  int rc;
+
+  if (!JSON_NODE_HOLDS_OBJECT (element))
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN,
+                          "captured device %u is not an object", index);
+  device = json_node_get_object (element);
+  if (json_object_has_member (device, "digitalId") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (device, "digitalId")))
+    digital_id = json_object_get_object_member (device, "digitalId");
+  code = member_string (device, "deviceCode");
+  serial = member_string (digital_id, "serialNo");
+  if (code == NULL && serial == NULL)
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN,
+                          "captured device %u has neither a device code nor a serial number", index);
+  name = code != NULL ? code : serial;
+
+  statement = code != NULL
+              ? query (self, "SELECT status, centre_id, machine_id, serial, make, model, type FROM device WHERE id = ?",
+                       code, NULL)
+              : query (self, "SELECT status, centre_id, machine_id, serial, make, model, type FROM device WHERE serial = ?",
+                       serial, NULL);
+  if (statement == NULL)
+    return database_failed (self, job);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_DONE)
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN, "device %s is not registered", name);
+  if (rc != SQLITE_ROW)
+    return database_failed (self, job);
+
+  /* A device code with another device's serial, make or model is not
+   * the registered device. */
+  if (differs (serial, (const char *) sqlite3_column_text (statement, 3)) ||
+      differs (member_string (digital_id, "make"), (const char *) sqlite3_column_text (statement, 4)) ||
+      differs (member_string (digital_id, "model"), (const char *) sqlite3_column_text (statement, 5)))
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN,
+                          "device %s is not the registered device of that code (serial, make or model differ)", name);
+  type = member_string (digital_id, "type");
+  if (type != NULL)
+    {
+      const char *registered = (const char *) sqlite3_column_text (statement, 6);
+      const char *expected = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (device_types); i++)
+        if (g_ascii_strcasecmp (device_types[i].digital_id_type, type) == 0)
+          expected = device_types[i].device_type;
+      if (g_strcmp0 (expected, registered) != 0)
+        return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN,
+                              "device %s captured as “%s” but is registered as %s", name, type, registered);
+    }
+
+  status = (const char *) sqlite3_column_text (statement, 0);
+  centre = (const char *) sqlite3_column_text (statement, 1);
+  machine = (const char *) sqlite3_column_text (statement, 2);
+  if (g_strcmp0 (status, "ACTIVE") != 0)
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE, "device %s is %s", name, status);
+  if (g_strcmp0 (centre, job->centre_id) != 0)
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNMAPPED,
+                          "device %s belongs to centre %s", name, centre);
+  if (machine != NULL && g_strcmp0 (machine, job->machine_id) != 0)
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNMAPPED,
+                          "device %s is attached to machine %s", name, machine);
+
+  return SRV_STAGE_PASS;
+}
+
+/* Every device the packet says captured it must be a registered, active
+ * device of the packet's centre, and of its machine when the device is
+ * attached to one.  A packet that lists no device passes: the
+ * registration client captures through libfprint and GStreamer, which
+ * give no registered-device identity to list, and MOSIP's own sample
+ * packets list none either.  What a packet does list is checked. */
 static SrvStageVerdict
 check_devices (SrvPipeline  *self,
                SrvPacketJob *job)
@@ -64,52 +185,16 @@ check_devices (SrvPipeline  *self,
   JsonNode *node = json_object_get_member (job->meta_info, "capturedRegisteredDevices");
   JsonArray *devices;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return SRV_STAGE_PASS;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE_UNKNOWN,
+                          "capturedRegisteredDevices is not a list");
 
   devices = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (devices); i++)
-    {
-      JsonNode *element = json_array_get_element (devices, i);
-      g_autoptr(sqlite3_stmt) statement = NULL;
-      JsonObject *device;
-      JsonNode *digital_id;
-      const char *code;
-      const char *serial = NULL;
-      const char *status;
-      const char *centre;
-      int rc;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      device = json_node_get_object (element);
-      code = json_object_get_string_member_with_default (device, "deviceCode", NULL);
-      digital_id = json_object_get_member (device, "digitalId");
-      if (digital_id != NULL && JSON_NODE_HOLDS_OBJECT (digital_id))
-        serial = json_object_get_string_member_with_default (json_node_get_object (digital_id), "serialNo", NULL);
-      if (code == NULL && serial == NULL)
-        continue;
-
-      statement = code != NULL
-                  ? query (self, "SELECT status, centre_id FROM device WHERE id = ?", code, NULL)
-                  : query (self, "SELECT status, centre_id FROM device WHERE serial = ?", serial, NULL);
-      if (statement == NULL)
-        return database_failed (self, job);
-      rc = sqlite3_step (statement);
-      if (rc == SQLITE_DONE)
-        return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE,
-                              "device %s is not registered", code != NULL ? code : serial);
-      if (rc != SQLITE_ROW)
-        return database_failed (self, job);
-      status = (const char *) sqlite3_column_text (statement, 0);
-      centre = (const char *) sqlite3_column_text (statement, 1);
-      if (g_strcmp0 (status, "ACTIVE") != 0)
-        return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE,
-                              "device %s is %s", code != NULL ? code : serial, status);
-      if (g_strcmp0 (centre, job->centre_id) != 0)
-        return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_DEVICE,
-                              "device %s belongs to centre %s", code != NULL ? code : serial, centre);
-    }
+    if (check_device (self, job, i, json_array_get_element (devices, i)) != SRV_STAGE_PASS)
+      return job->verdict;
 
   return SRV_STAGE_PASS;
 }
@@ -288,6 +373,36 @@ parse_date_of_birth (const char *text)
   return g_date_time_new_utc (year, month, day, 0, 0, 0);
 }
 
+/**
+ * srv_age_group_at:
+ * @date_of_birth: (nullable): as the ID schema writes it, "1988/03/14"
+ * @when: the instant the age is taken at, the packet's creation
+ *
+ * The age group is also the applicant type of the applicant-valid
+ * documents' master data.
+ *
+ * Returns: (nullable): "INFANT" (under 5), "MINOR" (under 18) or "ADULT";
+ *   %NULL for a missing or unreadable date, or one after @when
+ */
+const char *
+srv_age_group_at (const char *date_of_birth,
+                  GDateTime  *when)
+{
+  g_autoptr(GDateTime) birth = parse_date_of_birth (date_of_birth);
+  int years;
+
+  if (birth == NULL || g_date_time_compare (birth, when) > 0)
+    return NULL;
+
+  years = g_date_time_get_year (when) - g_date_time_get_year (birth);
+  if (g_date_time_get_month (when) < g_date_time_get_month (birth) ||
+      (g_date_time_get_month (when) == g_date_time_get_month (birth) &&
+       g_date_time_get_day_of_month (when) < g_date_time_get_day_of_month (birth)))
+    years--;
+
+  return years < 5 ? "INFANT" : years < 18 ? "MINOR" : "ADULT";
+}
+
 static gboolean
 introducer_exists (SrvPipeline  *self,
                    SrvPacketJob *job)
@@ -318,12 +433,10 @@ SrvStageVerdict
 srv_stage_classify (SrvPipeline  *self,
                     SrvPacketJob *job)
 {
-  g_autoptr(GDateTime) birth = NULL;
   const char *text = json_object_get_string_member_with_default (job->identity, "dateOfBirth", NULL);
-  int years;
+  const char *age_group = srv_age_group_at (text, job->created);
 
-  birth = parse_date_of_birth (text);
-  if (birth == NULL || g_date_time_compare (birth, job->created) > 0)
+  if (age_group == NULL)
     {
       /* An update may leave the date of birth out: it is unchanged. */
       if (text == NULL && g_strcmp0 (job->registration_type, "NEW") != 0)
@@ -336,17 +449,11 @@ srv_stage_classify (SrvPipeline  *self,
                             text != NULL ? text : "");
     }
 
-  years = g_date_time_get_year (job->created) - g_date_time_get_year (birth);
-  if (g_date_time_get_month (job->created) < g_date_time_get_month (birth) ||
-      (g_date_time_get_month (job->created) == g_date_time_get_month (birth) &&
-       g_date_time_get_day_of_month (job->created) < g_date_time_get_day_of_month (birth)))
-    years--;
-
   g_free (job->age_group);
-  job->age_group = g_strdup (years < 5 ? "INFANT" : years < 18 ? "MINOR" : "ADULT");
+  job->age_group = g_strdup (age_group);
 
   /* An infant's identity rests on an introducer's, which must exist. */
-  if (years < 5 && g_strcmp0 (job->registration_type, "NEW") == 0 && !introducer_exists (self, job))
+  if (g_str_equal (age_group, "INFANT") && g_strcmp0 (job->registration_type, "NEW") == 0 && !introducer_exists (self, job))
     return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_INTRODUCER,
                           "an infant needs an introducer with an issued UIN or processed RID");
 
