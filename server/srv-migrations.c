@@ -416,6 +416,22 @@ static const SrvMigration migrations[] = {
     "  updated     INTEGER NOT NULL"
     ") STRICT;"
   },
+  {
+    11, "lost-UIN search results",
+    /* What the biometric search of a LOST packet found, written in the
+     * transaction that moves the packet on (srv_stage_report_lost()), so
+     * a retried or restarted last stage still knows it.  Packets an
+     * older server left at that stage search again: the search only
+     * reads. */
+    "CREATE TABLE packet_search_result ("
+    "  rid          TEXT PRIMARY KEY NOT NULL REFERENCES packet (rid),"
+    "  reference_id TEXT NOT NULL,"
+    "  score        REAL NOT NULL,"
+    "  searched_at  INTEGER NOT NULL"
+    ") STRICT;"
+    "UPDATE packet SET stage = 'bio_search', attempts = 0, next_attempt = 0"
+    " WHERE state = 'PROCESSING' AND registration_type = 'LOST' AND stage = 'report_lost';"
+  },
 };
 
 /**

@@ -186,28 +186,102 @@ srv_stage_update_identity (SrvPipeline  *self,
   return srv_stage_set (job, SRV_STAGE_DONE, NULL, NULL);
 }
 
+/* The search result of a LOST packet.  bio_search runs in a worker and
+ * leaves it in memory; this stage runs first in the transaction that
+ * records bio_search's outcome, and writes it there, so that when this
+ * stage is retried, or the server restarts before it ends, the result
+ * is read back instead of lost. */
+static SrvStageVerdict
+keep_search_result (SrvPipeline  *self,
+                    SrvPacketJob *job,
+                    char        **reference)
+{
+  sqlite3 *db = srv_pipeline_get_db (self);
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  JsonObject *best;
+  int rc;
+
+  if (job->candidates != NULL && json_array_get_length (job->candidates) > 0)
+    {
+      best = json_array_get_object_element (job->candidates, 0);
+      *reference = g_strdup (json_object_get_string_member_with_default (best, "referenceId", NULL));
+      if (*reference == NULL)
+        return srv_stage_set (job, SRV_STAGE_FAIL, SRV_REASON_INTERNAL, "the search result names no reference");
+      if (sqlite3_prepare_v2 (db,
+                              "INSERT INTO packet_search_result (rid, reference_id, score, searched_at)"
+                              " VALUES (?, ?, ?, unixepoch ())"
+                              " ON CONFLICT (rid) DO UPDATE SET reference_id = excluded.reference_id,"
+                              " score = excluded.score, searched_at = excluded.searched_at",
+                              -1, &statement, NULL) != SQLITE_OK)
+        goto failed;
+      sqlite3_bind_text (statement, 1, job->rid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (statement, 2, *reference, -1, SQLITE_STATIC);
+      sqlite3_bind_double (statement, 3, json_object_get_double_member_with_default (best, "score", 0.0));
+      if (sqlite3_step (statement) != SQLITE_DONE)
+        goto failed;
+      return SRV_STAGE_PASS;
+    }
+
+  if (sqlite3_prepare_v2 (db, "SELECT reference_id FROM packet_search_result WHERE rid = ?",
+                          -1, &statement, NULL) != SQLITE_OK)
+    goto failed;
+  sqlite3_bind_text (statement, 1, job->rid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    *reference = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+  else if (rc != SQLITE_DONE)
+    goto failed;
+  return SRV_STAGE_PASS;
+
+failed:
+  g_clear_pointer (reference, g_free);
+  return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
+}
+
 SrvStageVerdict
 srv_stage_report_lost (SrvPipeline  *self,
                        SrvPacketJob *job)
 {
+  sqlite3 *db = srv_pipeline_get_db (self);
   g_autoptr(sqlite3_stmt) statement = NULL;
-  const char *reference;
+  g_autofree char *reference = NULL;
+  g_autofree char *state = NULL;
+  int rc;
 
-  if (job->candidates == NULL || json_array_get_length (job->candidates) == 0)
+  if (keep_search_result (self, job, &reference) != SRV_STAGE_PASS)
+    return job->verdict;
+  if (reference == NULL)
     return srv_stage_set (job, SRV_STAGE_FAIL, SRV_REASON_INTERNAL,
-                          "the search result was lost; reprocess the packet");
-  reference = json_object_get_string_member_with_default (json_array_get_object_element (job->candidates, 0),
-                                                          "referenceId", NULL);
+                          "no search result is stored; reprocess the packet");
 
-  if (sqlite3_prepare_v2 (srv_pipeline_get_db (self),
-                          "SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'",
+  if (sqlite3_prepare_v2 (db, "SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'",
                           -1, &statement, NULL) != SQLITE_OK)
-    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (srv_pipeline_get_db (self)));
+    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
   sqlite3_bind_text (statement, 1, reference, -1, SQLITE_STATIC);
-  if (sqlite3_step (statement) != SQLITE_ROW)
-    return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_UIN_NOT_FOUND, "%s has no UIN", reference);
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    {
+      g_free (job->uin);
+      job->uin = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+      return srv_stage_set (job, SRV_STAGE_DONE, NULL, "found by %s", reference);
+    }
+  if (rc != SQLITE_DONE)
+    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
+  g_clear_pointer (&statement, sqlite3_finalize);
 
-  g_free (job->uin);
-  job->uin = g_strdup ((const char *) sqlite3_column_text (statement, 0));
-  return srv_stage_set (job, SRV_STAGE_DONE, NULL, NULL);
+  /* The match is a registration still on its way to a UIN (in the
+   * pipeline, or waiting for an adjudicator): its UIN is to come, so
+   * wait for it rather than tell the resident there is none. */
+  if (sqlite3_prepare_v2 (db, "SELECT state FROM packet WHERE rid = ?", -1, &statement, NULL) != SQLITE_OK)
+    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
+  sqlite3_bind_text (statement, 1, reference, -1, SQLITE_STATIC);
+  rc = sqlite3_step (statement);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
+  state = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (statement, 0)) : NULL;
+  if (g_strcmp0 (state, "PROCESSING") == 0 || g_strcmp0 (state, "ADJUDICATION") == 0)
+    return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_UIN_NOT_FOUND,
+                          "%s, which matches, has no UIN yet (%s)", reference, state);
+
+  return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_UIN_NOT_FOUND, "%s has no UIN", reference);
 }
