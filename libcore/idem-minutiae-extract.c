@@ -13,7 +13,9 @@
  *
  * ISO/IEC 19794-4:2011 records (the MOSIP samples) are parsed here; their
  * JPEG 2000 images are decoded with libopenjp2, uncompressed ones read as
- * they are.  WSQ is refused: Debian 12 ships no WSQ decoder library.
+ * they are.  WSQ is refused: Debian 12 ships no WSQ decoder library.  Face
+ * images, JPEG 2000 or JPEG (idem-jpeg-decode.c), are decoded to grey here
+ * too, for the server's quality figures.
  */
 
 #define G_LOG_DOMAIN "idem-minutiae"
@@ -23,6 +25,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "idem-minutiae-extract.h"
+#include "idem-jpeg-decode-private.h"
 
 #include <fprint.h>
 #include <math.h>
@@ -435,9 +438,11 @@ decode_jpeg2000 (const guint8  *data,
  * @height: (out): its height in pixels
  * @error: return location for an error
  *
- * Decodes an image to 8-bit grey, the luma of a colour image.  JPEG 2000
- * (a JP2 file or a codestream) is supported; other formats are refused
- * with %IDEM_MINUTIAE_ERROR_IMAGE.
+ * Decodes an image to 8-bit grey, the luma of a colour image.  The format
+ * is told by the image's own signature: JPEG 2000 (a JP2 file or a
+ * codestream) and JPEG are supported, anything else is refused with
+ * %IDEM_MINUTIAE_ERROR_IMAGE, as are corrupt, truncated and oversized
+ * images (see idem-jpeg-decode.c for the bounds).
  *
  * Returns: (transfer full): @width × @height bytes, or %NULL with @error set
  */
@@ -458,15 +463,76 @@ idem_image_decode_grey (GBytes  *image,
 
   data = g_bytes_get_data (image, &size);
   format = idem_biometric_image_format_detect (data, size);
-  if (format != IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000)
+  switch (format)
     {
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG2000:
+      return decode_jpeg2000 (data, size, 0, 0, width, height, error);
+
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG:
+      return _idem_jpeg_decode_grey (data, size, width, height, error);
+
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_UNKNOWN:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_RAW:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_WSQ:
+    case IDEM_BIOMETRIC_IMAGE_FORMAT_PNG:
+    default:
       g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
-                   _("Images in %s cannot be decoded; JPEG 2000 can"),
+                   _("Images in %s cannot be decoded; JPEG and JPEG 2000 can"),
                    idem_biometric_image_format_to_string (format));
       return NULL;
     }
+}
 
-  return decode_jpeg2000 (data, size, 0, 0, width, height, error);
+/**
+ * idem_iso19794_image_decode_grey:
+ * @image: a face image from a parsed ISO/IEC 19794 record
+ * @width: (out): its width in pixels
+ * @height: (out): its height in pixels
+ * @error: return location for an error
+ *
+ * Decodes @image->image as idem_image_decode_grey() does, which goes by
+ * the bytes' signature, never by the record's image type.  The record must
+ * agree with the bytes nonetheless: a record that says JPEG 2000 over JPEG
+ * bytes (or the reverse), or whose width and height are not the image's,
+ * was not written by a conforming device and is refused with
+ * %IDEM_MINUTIAE_ERROR_IMAGE rather than half-trusted.
+ *
+ * Returns: (transfer full): @width × @height bytes, or %NULL with @error set
+ */
+guint8 *
+idem_iso19794_image_decode_grey (const IdemIso19794Image  *image,
+                                 guint                    *width,
+                                 guint                    *height,
+                                 GError                  **error)
+{
+  g_autofree guint8 *pixels = NULL;
+
+  g_return_val_if_fail (image != NULL && image->image != NULL, NULL);
+  g_return_val_if_fail (width != NULL, NULL);
+  g_return_val_if_fail (height != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (image->format != image->detected_format)
+    {
+      g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
+                   _("The record says its image is %s, but the image is %s"),
+                   idem_biometric_image_format_to_string (image->format),
+                   idem_biometric_image_format_to_string (image->detected_format));
+      return NULL;
+    }
+
+  pixels = idem_image_decode_grey (image->image, width, height, error);
+  if (pixels == NULL)
+    return NULL;
+  if ((image->width != 0 && image->width != *width) || (image->height != 0 && image->height != *height))
+    {
+      g_set_error (error, IDEM_MINUTIAE_ERROR, IDEM_MINUTIAE_ERROR_IMAGE,
+                   _("The image is %u×%u, the record says %u×%u"),
+                   *width, *height, image->width, image->height);
+      return NULL;
+    }
+
+  return g_steal_pointer (&pixels);
 }
 
 static guint

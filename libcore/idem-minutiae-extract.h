@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  * Not part of <idem.h>: the extractor lives in its own small library,
- * libcore_extract, because it links libfprint (for NBIS) and libopenjp2,
- * which the rest of the base layer must not need.
+ * libcore_extract, because it links libfprint (for NBIS), libopenjp2 and
+ * libjpeg, which the rest of the base layer must not need.
  */
 
 #pragma once
@@ -51,6 +51,10 @@ void             idem_minutiae_extract_async      (const IdemFingerImage *image,
 IdemMinutiae    *idem_minutiae_extract_finish     (GAsyncResult    *result,
                                                    GError         **error);
 guint8          *idem_image_decode_grey           (GBytes          *image,
+                                                   guint           *width,
+                                                   guint           *height,
+                                                   GError         **error);
+guint8          *idem_iso19794_image_decode_grey  (const IdemIso19794Image *image,
                                                    guint           *width,
                                                    guint           *height,
                                                    GError         **error);

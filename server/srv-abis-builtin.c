@@ -223,7 +223,7 @@ read_face (Biometrics *biometrics,
       return;
     }
   image = idem_iso19794_record_get_image (record, 0);
-  pixels = idem_image_decode_grey (image->image, &width, &height, &error);
+  pixels = idem_iso19794_image_decode_grey (image, &width, &height, &error);
   if (pixels == NULL)
     {
       g_debug ("Face image left aside: %s", error->message);

@@ -12,7 +12,9 @@
 #include "server-test-util.h"
 #include "test-abis-support.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <jpeglib.h>
 
 #define N_PERSONS 12
 
@@ -189,6 +191,116 @@ contains (const guint8 *haystack,
       return TRUE;
 
   return FALSE;
+}
+
+/* A face as the registration client stores it: a camera still in JPEG
+ * (made here with libjpeg: a bright oval on a darker background, with
+ * features to give it edges), inside an ISO/IEC 19794-5 record. */
+static GBytes *
+jpeg_face_record (guint    width,
+                  guint    height,
+                  gboolean truncate)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 1, 1, 9, 0, 0);
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *row = g_new (guint8, width * 3);
+  struct jpeg_compress_struct compress;
+  struct jpeg_error_mgr errors;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  IdemIso19794Image image = { .quality = -1, .width = width, .height = height,
+                              .format = IDEM_BIOMETRIC_IMAGE_FORMAT_JPEG };
+  GBytes *record;
+
+  compress.err = jpeg_std_error (&errors);
+  jpeg_create_compress (&compress);
+  jpeg_mem_dest (&compress, &buffer, &size);
+  compress.image_width = width;
+  compress.image_height = height;
+  compress.input_components = 3;
+  compress.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&compress);
+  jpeg_set_quality (&compress, 90, TRUE);
+  jpeg_start_compress (&compress, TRUE);
+  while (compress.next_scanline < height)
+    {
+      double v = (compress.next_scanline - height / 2.0) / (height * 0.35);
+      JSAMPROW rows[1] = { row };
+
+      for (guint x = 0; x < width; x++)
+        {
+          double u = (x - width / 2.0) / (width * 0.3);
+          gboolean skin = u * u + v * v < 1.0;
+          gboolean eye = ABS (ABS (u) - 0.4) < 0.12 && ABS (v + 0.25) < 0.06;
+          guint8 level = eye ? 30 : skin ? 190 : 70 + (x * 40 / width);
+
+          row[3 * x] = level;
+          row[3 * x + 1] = (guint8) (level * 0.8);
+          row[3 * x + 2] = (guint8) (level * 0.7);
+        }
+      jpeg_write_scanlines (&compress, rows, 1);
+    }
+  jpeg_finish_compress (&compress);
+  jpeg_destroy_compress (&compress);
+
+  jpeg = g_bytes_new (buffer, truncate ? size / 2 : size);
+  free (buffer);
+  image.image = jpeg;
+  record = idem_iso19794_write (IDEM_ISO19794_FACE, &image, time, &error);
+  g_assert_no_error (error);
+
+  return record;
+}
+
+/* Registration workstations send JPEG faces: the face is stored with its
+ * quality figures, like a JPEG 2000 one; a damaged one is left aside
+ * while the fingers are still enrolled. */
+static void
+test_jpeg_face (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) finger = abis_test_synthetic_record (6001, 1, 2);
+  g_autoptr(GBytes) face = jpeg_face_record (480, 640, FALSE);
+  g_autoptr(GBytes) damaged = jpeg_face_record (480, 640, TRUE);
+  g_autoptr(GBytes) stored_face = NULL;
+  g_autoptr(GError) error = NULL;
+  SrvFaceQuality quality;
+
+  {
+    AbisTestBir birs[] = {
+      { IDEM_BIOMETRIC_TYPE_FINGER, "Right IndexFinger", finger },
+      { IDEM_BIOMETRIC_TYPE_FACE, NULL, face },
+    };
+    g_autoptr(GBytes) cbeff = abis_test_cbeff_new (birs, G_N_ELEMENTS (birs));
+
+    insert_ok (fixture, "jpeg-face", cbeff);
+  }
+  g_assert_true (srv_abis_builtin_get_face_quality (fixture->abis, "jpeg-face", &quality, &error));
+  g_assert_no_error (error);
+  g_test_message ("JPEG face %u×%u sharpness %.1f brightness %.1f clipped %.3f/%.3f", quality.width,
+                  quality.height, quality.sharpness, quality.brightness, quality.clipped_dark,
+                  quality.clipped_bright);
+  g_assert_cmpuint (quality.width, ==, 480);
+  g_assert_cmpuint (quality.height, ==, 640);
+  g_assert_cmpfloat (quality.sharpness, >, 0.0);
+  g_assert_cmpfloat (quality.brightness, >, 70.0);
+  g_assert_cmpfloat (quality.brightness, <, 200.0);
+  stored_face = srv_abis_builtin_get_face_record (fixture->abis, "jpeg-face", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (stored_face, face));
+
+  {
+    AbisTestBir birs[] = {
+      { IDEM_BIOMETRIC_TYPE_FINGER, "Right IndexFinger", finger },
+      { IDEM_BIOMETRIC_TYPE_FACE, NULL, damaged },
+    };
+    g_autoptr(GBytes) cbeff = abis_test_cbeff_new (birs, G_N_ELEMENTS (birs));
+
+    insert_ok (fixture, "damaged-face", cbeff);
+  }
+  g_assert_false (srv_abis_builtin_get_face_quality (fixture->abis, "damaged-face", &quality, &error));
+  g_assert_error (error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_BAD_BIOMETRICS);
 }
 
 static void
@@ -543,6 +655,7 @@ main (int   argc,
         g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/abis/builtin/mosip-samples", test_mosip_samples);
   ADD ("/abis/builtin/face-sealed", test_face_sealed);
+  ADD ("/abis/builtin/jpeg-face", test_jpeg_face);
   ADD ("/abis/builtin/duplicate-enrolment", test_duplicate_enrolment);
   ADD ("/abis/builtin/insert-again", test_insert_again);
   ADD ("/abis/builtin/bad-biometrics", test_bad_biometrics);
