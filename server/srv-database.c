@@ -25,8 +25,12 @@ struct _SrvDatabase
 {
   GObject  parent_instance;
 
-  char    *path;
-  sqlite3 *db;
+  char       *path;
+  sqlite3    *db;
+
+  /* SQL text → its compiled sqlite3_stmt, for srv_database_statement() */
+  GHashTable *statements;
+  GThread    *statements_owner;
 };
 
 G_DEFINE_FINAL_TYPE (SrvDatabase, srv_database, G_TYPE_OBJECT)
@@ -112,6 +116,8 @@ srv_database_finalize (GObject *object)
 {
   SrvDatabase *self = (SrvDatabase *)object;
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+
   /* Callers close explicitly to learn about checkpoint errors; this is the
    * safety net for error paths. */
   if (self->db != NULL)
@@ -133,6 +139,8 @@ srv_database_class_init (SrvDatabaseClass *klass)
 static void
 srv_database_init (SrvDatabase *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
 }
 
 /**
@@ -257,6 +265,88 @@ srv_database_exec (SrvDatabase  *self,
     }
 
   return TRUE;
+}
+
+/**
+ * srv_database_statement:
+ * @self: a database
+ * @sql: one SQL statement
+ * @error: return location for a %SRV_ERROR_DATABASE error
+ *
+ * Hands out @sql compiled, from a cache kept for the life of the
+ * connection: the first call compiles it, the next ones only reset it.
+ * The statement comes reset, with its parameters cleared.
+ *
+ * The statement stays owned by the cache: never finalize it.  Release it
+ * as soon as its results are read, with srv_statement_release() or by
+ * declaring it `g_autoptr(SrvStatement)`: a statement left stepping keeps
+ * its read transaction open.  The same @sql is not to be requested again
+ * while it is in use (a nested query of the same text fails here with an
+ * error rather than resetting the outer one).
+ *
+ * Main context only: the cache belongs to the thread that first calls
+ * this, and a call from another thread is a programming error.
+ *
+ * Returns: (transfer none) (nullable): the statement, ready to bind
+ */
+SrvStatement *
+srv_database_statement (SrvDatabase  *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SRV_IS_DATABASE (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (self->statements_owner == NULL)
+    self->statements_owner = g_thread_self ();
+  g_return_val_if_fail (self->statements_owner == g_thread_self (), NULL);
+
+  if (!check_open (self, error))
+    return NULL;
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      if (sqlite3_stmt_busy (stmt))
+        {
+          g_set_error (error, SRV_ERROR, SRV_ERROR_DATABASE,
+                       "The statement “%s” is already in use", sql);
+          return NULL;
+        }
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, _("Could not query the database"));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+/**
+ * srv_statement_release:
+ * @stmt: (nullable): a statement from srv_database_statement()
+ *
+ * Ends the statement's run (and with it any read it holds open) and lets
+ * go of its parameters, so that it can be handed out again.
+ */
+void
+srv_statement_release (SrvStatement *stmt)
+{
+  if (stmt == NULL)
+    return;
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
 }
 
 static gboolean
@@ -450,6 +540,8 @@ srv_database_close (SrvDatabase  *self,
   if (self->db == NULL)
     return TRUE;
 
+  /* sqlite3_close() refuses a connection with statements still compiled. */
+  g_hash_table_remove_all (self->statements);
   srv_database_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", &local_error);
 
   if (sqlite3_close (self->db) != SQLITE_OK)

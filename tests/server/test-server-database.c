@@ -260,6 +260,60 @@ test_closed (Fixture       *fixture,
   g_assert_error (error, SRV_ERROR, SRV_ERROR_DATABASE);
 }
 
+/* A cached statement is compiled once, comes back reset with its
+ * parameters cleared, refuses a nested use, and does not keep the
+ * connection from closing. */
+static void
+test_statement_cache (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(SrvDatabase) database = open_migrated (fixture);
+  g_autoptr(GError) error = NULL;
+  const char *sql = "SELECT coalesce (?1, 'unbound'), count(*) FROM schema_migrations";
+  SrvStatement *first;
+  SrvStatement *again;
+
+  first = srv_database_statement (database, sql, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_cmpint (sqlite3_bind_text (first, 1, "bound", -1, SQLITE_STATIC), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (first), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (first, 0), ==, "bound");
+
+  /* Still stepping: the same text cannot be handed out twice. */
+  g_assert_null (srv_database_statement (database, sql, &error));
+  g_assert_error (error, SRV_ERROR, SRV_ERROR_DATABASE);
+  g_clear_error (&error);
+  srv_statement_release (first);
+
+  again = srv_database_statement (database, sql, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == first);
+  g_assert_cmpint (sqlite3_step (again), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (again, 0), ==, "unbound");
+  g_assert_cmpint (sqlite3_column_int (again, 1), >, 0);
+
+  /* Released by scope: no read left open, so the next use is clean. */
+  {
+    g_autoptr(SrvStatement) scoped = srv_database_statement (database, "SELECT 1", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (scoped), ==, SQLITE_ROW);
+  }
+  g_assert_false (sqlite3_stmt_busy (srv_database_statement (database, "SELECT 1", &error)));
+  srv_statement_release (again);
+
+  g_assert_null (srv_database_statement (database, "SELECT FROM nowhere", &error));
+  g_assert_error (error, SRV_ERROR, SRV_ERROR_DATABASE);
+  g_clear_error (&error);
+
+  /* A connection with compiled statements would refuse to close. */
+  g_assert_true (srv_database_close (database, &error));
+  g_assert_no_error (error);
+  g_assert_null (srv_database_statement (database, sql, &error));
+  g_assert_error (error, SRV_ERROR, SRV_ERROR_DATABASE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +331,7 @@ main (int   argc,
   ADD ("/database/open/missing", test_open_missing);
   ADD ("/database/open/not-a-database", test_open_not_a_database);
   ADD ("/database/close", test_closed);
+  ADD ("/database/statement-cache", test_statement_cache);
 
 #undef ADD
 
