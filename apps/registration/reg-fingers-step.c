@@ -12,6 +12,10 @@
  * would enrol themselves under someone else's name.  A finger that cannot
  * be captured is marked missing with a reason, and then an exception photo
  * is required.
+ *
+ * The same step captures an introducer's fingers, who vouches for an
+ * infant: one good finger is enough to identify them, so none is marked
+ * missing, and the fingers go to the packet's introducer biometrics.
  */
 
 #define G_LOG_DOMAIN "reg-fingers-step"
@@ -44,7 +48,9 @@ struct _RegFingersStep
   GtkLabel               *status_label;
   GtkPicture             *image;
   GtkWidget              *exception_button;
+  GtkWidget              *missing_button;
   char                   *status;
+  gboolean                introducer;
   guint                   current;
   guint                   n_minutiae;
   gboolean                busy;
@@ -70,6 +76,17 @@ finger_is_done (RegFingersStep *self,
   return self->frames[position] != NULL || self->missing[position] != NULL;
 }
 
+/* The reason is kept as given, for the packet's biometric exception; the
+ * one the step's own button gives is shown in the operator's language. */
+static const char *
+missing_reason_label (const char *reason)
+{
+  if (g_str_equal (reason, "Missing"))
+    return C_("finger exception", "Missing");
+
+  return reason;
+}
+
 static void
 update_rows (RegFingersStep *self)
 {
@@ -85,7 +102,7 @@ update_rows (RegFingersStep *self)
       if (self->frames[position] != NULL)
         subtitle = g_strdup_printf (_("Captured, quality %d"), self->quality[position]);
       else if (self->missing[position] != NULL)
-        subtitle = g_strdup_printf (_("Missing: %s"), self->missing[position]);
+        subtitle = g_strdup_printf (_("Missing: %s"), missing_reason_label (self->missing[position]));
       else if (position == self->current)
         subtitle = g_strdup (_("Next: place this finger on the reader"));
       else
@@ -99,7 +116,7 @@ update_rows (RegFingersStep *self)
         gtk_widget_remove_css_class (GTK_WIDGET (self->rows[position]), "accent");
     }
 
-  gtk_widget_set_visible (self->exception_button, any_missing);
+  gtk_widget_set_visible (self->exception_button, any_missing && !self->introducer);
 }
 
 static void
@@ -334,7 +351,7 @@ mark_missing_action (GtkWidget  *widget,
   const char *reason = g_variant_get_string (parameter, NULL);
   guint position = self->current;
 
-  if (self->busy || position == 0)
+  if (self->busy || position == 0 || self->introducer)
     return;
   if (*reason == '\0')
     {
@@ -432,7 +449,8 @@ reg_fingers_step_dispose (GObject *object)
   RegFingersStep *self = REG_FINGERS_STEP (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->reader != NULL && idem_fingerprint_reader_get_is_open (self->reader))
+  /* The resident's step shares the reader and closes it. */
+  if (self->reader != NULL && !self->introducer && idem_fingerprint_reader_get_is_open (self->reader))
     idem_fingerprint_reader_close_async (self->reader, NULL, NULL, NULL);
   g_clear_object (&self->reader);
   g_clear_object (&self->camera);
@@ -552,6 +570,7 @@ reg_fingers_step_new (IdemFingerprintReader      *reader,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (capture), "fingers.capture");
   gtk_widget_add_css_class (capture, "suggested-action");
   missing = gtk_button_new_with_mnemonic (_("Mark _Missing"));
+  self->missing_button = missing;
   gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (missing), "fingers.mark-missing::Missing");
   self->exception_button = gtk_button_new_with_mnemonic (_("Take _Exception Photo"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->exception_button), "fingers.exception-photo");
@@ -636,6 +655,9 @@ reg_fingers_step_is_complete (RegFingersStep *self)
 {
   g_return_val_if_fail (REG_IS_FINGERS_STEP (self), FALSE);
 
+  if (self->introducer)
+    return reg_fingers_step_get_n_captured (self) > 0;
+
   for (guint position = 1; position <= REG_N_FINGERS; position++)
     if (self->wanted[position] && !finger_is_done (self, position))
       return FALSE;
@@ -678,11 +700,52 @@ reg_fingers_step_collect (RegFingersStep   *self,
 
   for (guint position = 1; position <= REG_N_FINGERS; position++)
     {
+      if (self->introducer)
+        {
+          if (self->frames[position] != NULL)
+            reg_packet_builder_set_introducer_finger (builder, position, self->frames[position],
+                                                      self->quality[position], self->retries[position]);
+          continue;
+        }
       if (self->frames[position] != NULL)
         reg_packet_builder_set_finger (builder, position, self->frames[position], self->quality[position],
                                        self->retries[position]);
       else if (self->missing[position] != NULL)
         reg_packet_builder_set_finger_missing (builder, position, self->missing[position]);
     }
-  reg_packet_builder_set_exception_photo (builder, self->exception_photo);
+  if (!self->introducer)
+    reg_packet_builder_set_exception_photo (builder, self->exception_photo);
+}
+
+/**
+ * reg_fingers_step_set_introducer:
+ * @self: a fingers step just made
+ *
+ * Makes the step capture the introducer's fingers: one captured finger
+ * completes it, none can be marked missing, and reg_fingers_step_collect()
+ * stores them as the introducer's.
+ */
+void
+reg_fingers_step_set_introducer (RegFingersStep *self)
+{
+  g_return_if_fail (REG_IS_FINGERS_STEP (self));
+
+  self->introducer = TRUE;
+  gtk_widget_set_visible (self->missing_button, FALSE);
+  gtk_widget_set_visible (self->exception_button, FALSE);
+  set_status (self, _("Ask the introducer to place a finger on the reader. One finger is enough."));
+}
+
+/**
+ * reg_fingers_step_get_introducer:
+ * @self: a fingers step
+ *
+ * Returns: whether the step captures the introducer's fingers
+ */
+gboolean
+reg_fingers_step_get_introducer (RegFingersStep *self)
+{
+  g_return_val_if_fail (REG_IS_FINGERS_STEP (self), FALSE);
+
+  return self->introducer;
 }

@@ -32,5 +32,7 @@ guint       reg_fingers_step_get_n_captured     (RegFingersStep             *sel
 guint       reg_fingers_step_get_n_missing      (RegFingersStep             *self);
 void        reg_fingers_step_collect            (RegFingersStep             *self,
                                                  RegPacketBuilder           *builder);
+void        reg_fingers_step_set_introducer     (RegFingersStep             *self);
+gboolean    reg_fingers_step_get_introducer     (RegFingersStep             *self);
 
 G_END_DECLS

@@ -62,6 +62,7 @@ struct _RegPacketBuilder
   IdemVideoFrame    *face;
   IdemVideoFrame    *exception_photo;
   FingerCapture      fingers[REG_N_FINGERS + 1];
+  FingerCapture      introducer_fingers[REG_N_FINGERS + 1];
   JsonArray         *audits;
 
   char              *packet_hash;
@@ -215,8 +216,14 @@ new_image_bir (IdemBiometricType   type,
   return g_steal_pointer (&bir);
 }
 
+/* One person's CBEFF document: the resident's (with the face and the
+ * exception photo) or the introducer's, whose fingers vouch for an infant. */
 static GBytes *
 build_cbeff (RegPacketBuilder  *self,
+             FingerCapture     *captures,
+             IdemVideoFrame    *face,
+             IdemVideoFrame    *exception_photo,
+             const char        *individual_type,
              JsonObject        *biometrics_meta,
              JsonObject        *exceptions_meta,
              GError           **error)
@@ -230,7 +237,7 @@ build_cbeff (RegPacketBuilder  *self,
 
   for (guint position = 1; position <= REG_N_FINGERS; position++)
     {
-      FingerCapture *capture = &self->fingers[position];
+      FingerCapture *capture = &captures[position];
       g_autoptr(IdemBir) bir = NULL;
       JsonObject *entry;
 
@@ -253,7 +260,7 @@ build_cbeff (RegPacketBuilder  *self,
           json_object_set_string_member (exception, "missingBiometric", fingers[position].attribute);
           json_object_set_string_member (exception, "reason", capture->missing_reason);
           json_object_set_string_member (exception, "exceptionType", "Permanent");
-          json_object_set_string_member (exception, "individualType", "applicant");
+          json_object_set_string_member (exception, "individualType", individual_type);
           json_object_set_object_member (exceptions_meta, fingers[position].attribute, exception);
         }
       else if (capture->frame != NULL)
@@ -277,9 +284,9 @@ build_cbeff (RegPacketBuilder  *self,
       idem_bir_add_child (set, bir);
     }
 
-  if (self->face != NULL)
+  if (face != NULL)
     {
-      g_autoptr(IdemBir) bir = new_image_bir (IDEM_BIOMETRIC_TYPE_FACE, NULL, self->face, 0, -1,
+      g_autoptr(IdemBir) bir = new_image_bir (IDEM_BIOMETRIC_TYPE_FACE, NULL, face, 0, -1,
                                               self->creation_time, &local_error);
       JsonObject *entry;
 
@@ -293,9 +300,9 @@ build_cbeff (RegPacketBuilder  *self,
       idem_bir_add_child (set, bir);
     }
 
-  if (self->exception_photo != NULL)
+  if (exception_photo != NULL)
     {
-      g_autoptr(IdemBir) bir = new_image_bir (IDEM_BIOMETRIC_TYPE_EXCEPTION_PHOTO, NULL, self->exception_photo,
+      g_autoptr(IdemBir) bir = new_image_bir (IDEM_BIOMETRIC_TYPE_EXCEPTION_PHOTO, NULL, exception_photo,
                                               0, -1, self->creation_time, &local_error);
 
       if (bir == NULL)
@@ -334,7 +341,8 @@ label_value (const char *label,
 static JsonObject *
 build_meta_info (RegPacketBuilder *self,
                  JsonObject       *biometrics_meta,
-                 JsonObject       *exceptions_meta)
+                 JsonObject       *exceptions_meta,
+                 JsonObject       *introducer_meta)
 {
   JsonObject *meta_info = json_object_new ();
   JsonArray *meta_data = json_array_new ();
@@ -380,7 +388,7 @@ build_meta_info (RegPacketBuilder *self,
     }
 
   json_object_set_object_member (biometrics, "applicant", json_object_ref (biometrics_meta));
-  json_object_set_object_member (biometrics, "introducer", json_object_new ());
+  json_object_set_object_member (biometrics, "introducer", json_object_ref (introducer_meta));
   json_object_set_object_member (biometrics, "applicant-auth", json_object_new ());
   if (json_object_get_size (exceptions_meta) > 0)
     json_object_set_object_member (exceptions, "applicant", json_object_ref (exceptions_meta));
@@ -427,8 +435,11 @@ seal (RegPacketBuilder  *self,
   g_autoptr(IdemPacketWriter) writer = NULL;
   g_autoptr(JsonObject) biometrics_meta = json_object_new ();
   g_autoptr(JsonObject) exceptions_meta = json_object_new ();
+  g_autoptr(JsonObject) introducer_meta = json_object_new ();
+  g_autoptr(JsonObject) introducer_exceptions = json_object_new ();
   g_autoptr(JsonObject) meta_info = NULL;
   g_autoptr(GBytes) cbeff = NULL;
+  g_autoptr(GBytes) introducer_cbeff = NULL;
   g_autoptr(GError) local_error = NULL;
   GHashTableIter iter;
   gpointer key;
@@ -460,7 +471,11 @@ seal (RegPacketBuilder  *self,
                                        NULL, document->bytes);
     }
 
-  cbeff = build_cbeff (self, biometrics_meta, exceptions_meta, &local_error);
+  cbeff = build_cbeff (self, self->fingers, self->face, self->exception_photo, "applicant",
+                       biometrics_meta, exceptions_meta, &local_error);
+  if (local_error == NULL)
+    introducer_cbeff = build_cbeff (self, self->introducer_fingers, NULL, NULL, "introducer",
+                                    introducer_meta, introducer_exceptions, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -468,9 +483,11 @@ seal (RegPacketBuilder  *self,
     }
   if (cbeff != NULL)
     idem_packet_writer_add_biometrics (writer, "individualBiometrics", cbeff);
+  if (introducer_cbeff != NULL)
+    idem_packet_writer_add_biometrics (writer, "introducerBiometrics", introducer_cbeff);
 
   idem_packet_writer_set_audits (writer, self->audits);
-  meta_info = build_meta_info (self, biometrics_meta, exceptions_meta);
+  meta_info = build_meta_info (self, biometrics_meta, exceptions_meta, introducer_meta);
   idem_packet_writer_set_meta_info (writer, meta_info);
 
   path = idem_packet_writer_write_file (writer, directory, error);
@@ -521,7 +538,10 @@ reg_packet_builder_finalize (GObject *object)
   g_clear_pointer (&self->face, idem_video_frame_unref);
   g_clear_pointer (&self->exception_photo, idem_video_frame_unref);
   for (guint i = 0; i <= REG_N_FINGERS; i++)
-    finger_capture_clear (&self->fingers[i]);
+    {
+      finger_capture_clear (&self->fingers[i]);
+      finger_capture_clear (&self->introducer_fingers[i]);
+    }
   json_array_unref (self->audits);
   g_free (self->packet_hash);
 
@@ -542,7 +562,10 @@ reg_packet_builder_init (RegPacketBuilder *self)
   self->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) document_free);
   self->audits = json_array_new ();
   for (guint i = 0; i <= REG_N_FINGERS; i++)
-    self->fingers[i].quality = -1;
+    {
+      self->fingers[i].quality = -1;
+      self->introducer_fingers[i].quality = -1;
+    }
 }
 
 /**
@@ -924,6 +947,41 @@ reg_packet_builder_set_finger_missing (RegPacketBuilder *self,
   capture = &self->fingers[position];
   finger_capture_clear (capture);
   capture->missing_reason = g_strdup (reason);
+}
+
+/**
+ * reg_packet_builder_set_introducer_finger:
+ * @self: a builder
+ * @position: an ISO finger position, 1 to %REG_N_FINGERS
+ * @frame: the finger image from the reader
+ * @quality: its quality, 0 to 100, or -1 when unknown
+ * @retries: how many captures it took
+ *
+ * Stores a finger of the introducer, who vouches for an infant; it goes
+ * into the packet's `introducerBiometrics` CBEFF document.
+ */
+void
+reg_packet_builder_set_introducer_finger (RegPacketBuilder *self,
+                                          guint             position,
+                                          IdemVideoFrame   *frame,
+                                          int               quality,
+                                          guint             retries)
+{
+  FingerCapture *capture;
+
+  g_return_if_fail (REG_IS_PACKET_BUILDER (self));
+  g_return_if_fail (position >= 1 && position <= REG_N_FINGERS);
+  g_return_if_fail (frame != NULL);
+  g_return_if_fail (quality >= -1 && quality <= 100);
+
+  if (!builder_is_idle (self))
+    return;
+
+  capture = &self->introducer_fingers[position];
+  finger_capture_clear (capture);
+  capture->frame = idem_video_frame_ref (frame);
+  capture->quality = quality;
+  capture->retries = retries;
 }
 
 /**
