@@ -9,8 +9,15 @@
  * Location dropdowns form a hierarchy in UI spec order: choosing a region
  * fills the provinces with that region's children, and so on.  A text field
  * of simple type gets one row per language (the primary one and, when the
- * operator chose it, a second one).  Errors show under their field as the
- * operator types.
+ * operator chose it, a second one); each row runs in its language's
+ * direction, so Arabic is typed right to left even in an English
+ * interface.  Errors show under their field as the operator types.
+ *
+ * Identity numbers (the resident's UIN in an update, an introducer's UIN
+ * or RID) may be typed with the digits of any script, Arabic-Indic ones
+ * included; they are stored with ASCII digits, and a UIN must pass
+ * libcore's UIN rules, check digit included.  An infant's form needs the
+ * introducer's UIN or RID: the server refuses an infant without one.
  */
 
 #define G_LOG_DOMAIN "reg-demographics-step"
@@ -20,6 +27,9 @@
 #include "reg-demographics-step.h"
 
 #include <glib/gi18n.h>
+
+#define INTRODUCER_UIN "introducerUIN"
+#define INTRODUCER_RID "introducerRID"
 
 #define N_LANGUAGES 2
 
@@ -33,7 +43,10 @@ typedef struct
   gboolean             is_simple;
   gboolean             is_dropdown;
   gboolean             is_date;
+  gboolean             is_uin;
+  gboolean             is_number;
   gboolean             required;
+  GtkWidget           *list;
   guint                location_level;
   GtkWidget           *container;
   GtkWidget           *entries[N_LANGUAGES];
@@ -57,12 +70,24 @@ struct _RegDemographicsStep
   GPtrArray         *fields;
   GPtrArray         *blocklist;
   GtkBox            *page;
+  AdwComboRow       *language_combo;
+  GPtrArray         *language_codes;  /* the combo's rows after None */
   gboolean           update_mode;
   GHashTable        *selected_groups;
+  GHashTable        *group_checks;    /* group → its GtkCheckButton */
+  GtkLabel          *groups_error;
   gboolean           updating;
 };
 
 G_DEFINE_FINAL_TYPE (RegDemographicsStep, reg_demographics_step, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SECONDARY_LANGUAGE,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 field_free (Field *field)
@@ -173,6 +198,46 @@ field_is_empty (Field *field)
   return text == NULL || *text == '\0';
 }
 
+/* @text with the digits of any script as ASCII digits, spaces and hyphens
+ * dropped; NULL when it holds anything else. */
+static char *
+ascii_digits (const char *text)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return NULL;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      int value;
+
+      if (c == '-' || g_unichar_isspace (c))
+        continue;
+      value = g_unichar_digit_value (c);
+      if (value < 0)
+        return NULL;
+      g_string_append_c (digits, '0' + value);
+    }
+
+  return g_string_free (g_steal_pointer (&digits), FALSE);
+}
+
+/* What is stored for @field in @language: a number with ASCII digits. */
+static char *
+field_value (Field *field,
+             guint  language)
+{
+  g_autofree char *text = field_text (field, language);
+  char *digits;
+
+  if (text == NULL || !field->is_number)
+    return g_steal_pointer (&text);
+  digits = ascii_digits (text);
+
+  return digits != NULL ? digits : g_steal_pointer (&text);
+}
+
 static const char *
 find_blocklisted (RegDemographicsStep *self,
                   const char          *text)
@@ -229,6 +294,32 @@ check_with_schema (RegDemographicsStep *self,
   return NULL;
 }
 
+/* An infant's identity rests on an introducer's UIN or RID. */
+static gboolean
+introducer_missing (RegDemographicsStep *self,
+                    Field               *field)
+{
+  Field *rid = find_field (self, INTRODUCER_RID);
+
+  return !self->update_mode && g_str_equal (field->id, INTRODUCER_UIN) &&
+         rid != NULL && field_is_visible (rid) && field_is_empty (rid);
+}
+
+static char *
+check_number (Field *field)
+{
+  g_autofree char *text = field_text (field, 0);
+  g_autofree char *digits = ascii_digits (text);
+  g_autoptr(GError) error = NULL;
+
+  if (digits == NULL)
+    return g_strdup_printf (_("The %s has only digits, 0 to 9."), field->label);
+  if (field->is_uin && !idem_uin_validate (digits, &error))
+    return g_strdup_printf (_("“%s” is not a valid UIN: %s"), text, error->message);
+
+  return NULL;
+}
+
 static char *
 check_field (RegDemographicsStep *self,
              Field               *field)
@@ -237,10 +328,25 @@ check_field (RegDemographicsStep *self,
     return NULL;
 
   if (field_is_empty (field))
-    return field->required ? g_strdup_printf (_("Enter the %s."), field->label) : NULL;
+    {
+      if (introducer_missing (self, field))
+        return g_strdup (_("An infant needs an introducer: enter the introducer’s UIN or RID."));
+      return field->required ? g_strdup_printf (_("Enter the %s."), field->label) : NULL;
+    }
 
   if (field->is_dropdown)
     return NULL;
+
+  if (field->is_number)
+    {
+      char *message = check_number (field);
+      g_autofree char *digits = NULL;
+
+      if (message != NULL)
+        return message;
+      digits = field_value (field, 0);
+      return check_with_schema (self, field, self->languages[0], digits);
+    }
 
   for (guint i = 0; i < N_LANGUAGES; i++)
     {
@@ -479,6 +585,18 @@ new_entry_row (const char *title)
   return row;
 }
 
+/* Text runs in the direction of the language it is typed in, whatever the
+ * interface's language. */
+static void
+set_entry_language (GtkWidget  *entry,
+                    const char *code)
+{
+  const IdemLanguage *language = idem_language_lookup (code);
+
+  if (language != NULL)
+    gtk_widget_set_direction (entry, language->right_to_left ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
+}
+
 static const char *
 language_name (const char *code)
 {
@@ -520,12 +638,15 @@ add_field (RegDemographicsStep *self,
   field->is_simple = idem_id_field_get_kind (id_field) == IDEM_ID_FIELD_KIND_SIMPLE;
   field->is_dropdown = g_str_equal (control, "dropdown");
   field->is_date = g_str_equal (control, "ageDate");
+  field->is_uin = g_str_equal (field->id, INTRODUCER_UIN);
+  field->is_number = field->is_uin || g_str_equal (field->id, INTRODUCER_RID);
   field->required = idem_ui_field_is_required (ui);
   field->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   if (field->is_dropdown && g_strcmp0 (idem_ui_field_get_sub_type (ui), "location") == 0)
     field->location_level = ++*n_locations;
 
   field->container = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  field->list = list;
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_box_append (GTK_BOX (field->container), list);
@@ -548,6 +669,8 @@ add_field (RegDemographicsStep *self,
                                    : g_strdup (field->label);
 
           field->entries[i] = new_entry_row (title);
+          if (field->is_simple)
+            set_entry_language (field->entries[i], self->languages[i]);
           gtk_list_box_append (GTK_LIST_BOX (list), field->entries[i]);
           g_signal_connect (field->entries[i], "changed", G_CALLBACK (entry_changed_cb), field);
         }
@@ -572,6 +695,147 @@ add_field (RegDemographicsStep *self,
 }
 
 static void
+entry_row_set_title (Field *field,
+                     guint  language)
+{
+  g_autofree char *title = field->self->languages[1] != NULL
+                           ? g_strdup_printf ("%s (%s)", field->label, language_name (field->self->languages[language]))
+                           : g_strdup (field->label);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->entries[language]), title);
+}
+
+/* The second language's rows follow the operator's choice; what was typed
+ * in the language given up goes with its rows. */
+static void
+rebuild_second_rows (RegDemographicsStep *self)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (!field->is_simple || field->is_dropdown || field->is_date || field->entries[0] == NULL)
+        continue;
+
+      if (field->entries[1] != NULL)
+        {
+          gtk_list_box_remove (GTK_LIST_BOX (field->list), field->entries[1]);
+          field->entries[1] = NULL;
+        }
+      if (self->languages[1] != NULL)
+        {
+          field->entries[1] = new_entry_row (NULL);
+          set_entry_language (field->entries[1], self->languages[1]);
+          gtk_list_box_insert (GTK_LIST_BOX (field->list), field->entries[1], 1);
+          g_signal_connect (field->entries[1], "changed", G_CALLBACK (entry_changed_cb), field);
+          entry_row_set_title (field, 1);
+        }
+      entry_row_set_title (field, 0);
+      if (field->touched)
+        show_field_error (field);
+    }
+}
+
+static void
+language_selected_cb (AdwComboRow         *combo,
+                      GParamSpec          *pspec,
+                      RegDemographicsStep *self)
+{
+  guint selected = adw_combo_row_get_selected (combo);
+
+  if (self->updating)
+    return;
+
+  reg_demographics_step_set_secondary_language (self,
+                                                selected == 0 || selected > self->language_codes->len
+                                                ? NULL : g_ptr_array_index (self->language_codes, selected - 1));
+}
+
+static GtkWidget *
+build_language_chooser (RegDemographicsStep *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  const IdemLanguage *languages;
+  GtkWidget *list = gtk_list_box_new ();
+  guint n_languages;
+
+  gtk_string_list_append (names, C_("second language", "None"));
+  languages = idem_language_get_all (&n_languages);
+  for (guint i = 0; i < n_languages; i++)
+    if (!g_str_equal (languages[i].iso639_3, self->languages[0]))
+      {
+        g_ptr_array_add (self->language_codes, g_strdup (languages[i].iso639_3));
+        gtk_string_list_append (names, language_name (languages[i].iso639_3));
+      }
+
+  self->language_combo = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->language_combo), _("_Second language"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->language_combo), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->language_combo),
+                               _("Names and addresses can also be written in this language"));
+  adw_combo_row_set_model (self->language_combo, G_LIST_MODEL (names));
+  g_signal_connect (self->language_combo, "notify::selected", G_CALLBACK (language_selected_cb), self);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->language_combo));
+
+  return list;
+}
+
+static void
+sync_language_combo (RegDemographicsStep *self)
+{
+  guint selected = 0;
+
+  for (guint i = 0; i < self->language_codes->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->language_codes, i), self->languages[1]) == 0)
+      selected = i + 1;
+
+  self->updating = TRUE;
+  adw_combo_row_set_selected (self->language_combo, selected);
+  self->updating = FALSE;
+}
+
+static void
+reg_demographics_step_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  RegDemographicsStep *self = REG_DEMOGRAPHICS_STEP (object);
+
+  switch (prop_id)
+    {
+    case PROP_SECONDARY_LANGUAGE:
+      g_value_set_string (value, self->languages[1]);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reg_demographics_step_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  RegDemographicsStep *self = REG_DEMOGRAPHICS_STEP (object);
+
+  switch (prop_id)
+    {
+    case PROP_SECONDARY_LANGUAGE:
+      reg_demographics_step_set_secondary_language (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 reg_demographics_step_finalize (GObject *object)
 {
   RegDemographicsStep *self = REG_DEMOGRAPHICS_STEP (object);
@@ -583,6 +847,8 @@ reg_demographics_step_finalize (GObject *object)
   g_ptr_array_unref (self->fields);
   g_ptr_array_unref (self->blocklist);
   g_hash_table_unref (self->selected_groups);
+  g_ptr_array_unref (self->language_codes);
+  g_hash_table_unref (self->group_checks);
 
   G_OBJECT_CLASS (reg_demographics_step_parent_class)->finalize (object);
 }
@@ -590,7 +856,23 @@ reg_demographics_step_finalize (GObject *object)
 static void
 reg_demographics_step_class_init (RegDemographicsStepClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = reg_demographics_step_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = reg_demographics_step_finalize;
+  object_class->get_property = reg_demographics_step_get_property;
+  object_class->set_property = reg_demographics_step_set_property;
+
+  /**
+   * RegDemographicsStep:secondary-language:
+   *
+   * The three-letter code of the optional second language names and
+   * addresses are typed in, or %NULL.
+   */
+  properties[PROP_SECONDARY_LANGUAGE] =
+    g_param_spec_string ("secondary-language", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -599,6 +881,8 @@ reg_demographics_step_init (RegDemographicsStep *self)
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->blocklist = g_ptr_array_new_with_free_func (g_free);
   self->selected_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->language_codes = g_ptr_array_new_with_free_func (g_free);
+  self->group_checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -673,6 +957,8 @@ reg_demographics_step_new (IdemIdSchema      *schema,
       if (field->is_dropdown)
         fill_choices (self, field);
     }
+  gtk_box_prepend (GTK_BOX (page), build_language_chooser (self));
+  sync_language_combo (self);
   update_visibility (self);
 
   clamp = adw_clamp_new ();
@@ -781,6 +1067,14 @@ reg_demographics_step_validate (RegDemographicsStep *self)
         first_invalid = field;
     }
 
+  /* An update changes something, or it has no reason to exist. */
+  if (self->update_mode && g_hash_table_size (self->selected_groups) == 0)
+    {
+      gtk_label_set_text (self->groups_error, _("Choose the information to change."));
+      gtk_widget_set_visible (GTK_WIDGET (self->groups_error), TRUE);
+      return FALSE;
+    }
+
   if (first_invalid != NULL)
     gtk_widget_grab_focus (field_main_widget (first_invalid));
 
@@ -852,7 +1146,7 @@ reg_demographics_step_collect (RegDemographicsStep *self,
 
       for (guint l = 0; l < N_LANGUAGES; l++)
         {
-          g_autofree char *text = field_text (field, l);
+          g_autofree char *text = field_value (field, l);
 
           if (text == NULL || *text == '\0')
             continue;
@@ -901,6 +1195,32 @@ reg_demographics_step_get_summary (RegDemographicsStep *self)
     }
 
   return summary;
+}
+
+/* The UI spec names groups for machines; operators read these. */
+static const char *
+group_title (const char *group)
+{
+  static const struct
+  {
+    const char *group;
+    const char *title;
+  } titles[] = {
+    { "FullName", N_("Name") },
+    { "DateOfBirth", N_("Date of birth") },
+    { "Gender", N_("Gender") },
+    { "ResidenceStatus", N_("Residence status") },
+    { "Address", N_("Address") },
+    { "Contact", N_("Phone and email") },
+    { "ReferenceIdentity", N_("Reference identity number") },
+    { "Introducer", N_("Introducer") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].group, group))
+      return _(titles[i].title);
+
+  return group;
 }
 
 static void
@@ -952,11 +1272,14 @@ reg_demographics_step_set_update_mode (RegDemographicsStep *self)
         continue;
       g_hash_table_add (seen, other->group);
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), other->group);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), group_title (other->group));
       check = gtk_check_button_new ();
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      group_title (other->group), -1);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (check), "group", g_strdup (other->group), g_free);
       g_signal_connect (check, "toggled", G_CALLBACK (group_toggled_cb), self);
+      g_hash_table_insert (self->group_checks, g_strdup (other->group), check);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       gtk_list_box_append (GTK_LIST_BOX (groups_list), row);
@@ -967,6 +1290,8 @@ reg_demographics_step_set_update_mode (RegDemographicsStep *self)
   field->self = self;
   field->id = g_strdup ("UIN");
   field->label = g_strdup (_("UIN"));
+  field->is_uin = TRUE;
+  field->is_number = TRUE;
   field->is_simple = uin_field != NULL && idem_id_field_get_kind (uin_field) == IDEM_ID_FIELD_KIND_SIMPLE;
   field->required = TRUE;
   field->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -974,7 +1299,10 @@ reg_demographics_step_set_update_mode (RegDemographicsStep *self)
   uin_list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (uin_list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (uin_list, "boxed-list");
-  field->entries[0] = new_entry_row (_("The resident’s UIN"));
+  field->list = uin_list;
+  field->entries[0] = new_entry_row (_("The resident’s _UIN"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (field->entries[0]), TRUE);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (field->entries[0]), 16);
   gtk_list_box_append (GTK_LIST_BOX (uin_list), field->entries[0]);
   g_signal_connect (field->entries[0], "changed", G_CALLBACK (entry_changed_cb), field);
   field->error_label = GTK_LABEL (gtk_label_new (NULL));
@@ -985,6 +1313,13 @@ reg_demographics_step_set_update_mode (RegDemographicsStep *self)
   gtk_box_append (GTK_BOX (field->container), GTK_WIDGET (field->error_label));
   g_ptr_array_insert (self->fields, 0, field);
 
+  self->groups_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->groups_error, 0);
+  gtk_label_set_wrap (self->groups_error, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->groups_error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->groups_error), FALSE);
+
+  gtk_box_prepend (self->page, GTK_WIDGET (self->groups_error));
   gtk_box_prepend (self->page, groups_list);
   gtk_box_prepend (self->page, heading);
   gtk_box_prepend (self->page, field->container);
@@ -1010,6 +1345,10 @@ reg_demographics_step_set_group_selected (RegDemographicsStep *self,
     g_hash_table_add (self->selected_groups, g_strdup (group));
   else
     g_hash_table_remove (self->selected_groups, group);
+  if (self->groups_error != NULL && selected)
+    gtk_widget_set_visible (GTK_WIDGET (self->groups_error), FALSE);
+  if (g_hash_table_contains (self->group_checks, group))
+    gtk_check_button_set_active (g_hash_table_lookup (self->group_checks, group), selected);
   update_visibility (self);
 }
 
@@ -1032,4 +1371,45 @@ reg_demographics_step_get_field_visible (RegDemographicsStep *self,
   field = find_field (self, field_id);
 
   return field != NULL && field_is_visible (field);
+}
+
+/**
+ * reg_demographics_step_set_secondary_language:
+ * @self: the form
+ * @language: (nullable): a three-letter code, like `ara`, or %NULL (or the
+ *   primary language, or "") for none
+ *
+ * Chooses the second language names and addresses are typed in, as the
+ * operator does with the form's language dropdown.
+ */
+void
+reg_demographics_step_set_secondary_language (RegDemographicsStep *self,
+                                              const char          *language)
+{
+  g_return_if_fail (REG_IS_DEMOGRAPHICS_STEP (self));
+
+  if (language != NULL && (*language == '\0' || g_str_equal (language, self->languages[0])))
+    language = NULL;
+  if (g_strcmp0 (language, self->languages[1]) == 0)
+    return;
+
+  g_free (self->languages[1]);
+  self->languages[1] = g_strdup (language);
+  rebuild_second_rows (self);
+  sync_language_combo (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDARY_LANGUAGE]);
+}
+
+/**
+ * reg_demographics_step_get_secondary_language:
+ * @self: the form
+ *
+ * Returns: (nullable): the second language's three-letter code, or %NULL
+ */
+const char *
+reg_demographics_step_get_secondary_language (RegDemographicsStep *self)
+{
+  g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), NULL);
+
+  return self->languages[1];
 }

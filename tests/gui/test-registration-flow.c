@@ -499,7 +499,10 @@ test_update_form (void)
   g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
   g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "12345"));
   g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
-  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "2345678901"));
+  /* Ten digits, but a wrong check digit: libcore's UIN rules say no. */
+  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "2013023800"));
+  g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
+  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, "2013023805"));
   g_assert_null (reg_demographics_step_get_error (form, "UIN"));
 
   reg_demographics_step_set_group_selected (form, "Address", TRUE);
