@@ -766,15 +766,19 @@ early_cb (SoupServer        *soup,
 
 /* ---- Status ------------------------------------------------------------- */
 
+/* @uin_column is the column holding the packet's UIN, or -1 when the
+ * caller is not one to be told it. */
 static void
 add_status (JsonBuilder  *builder,
             sqlite3_stmt *statement,
-            const char   *rid)
+            const char   *rid,
+            int           uin_column)
 {
   const char *state = (const char *) sqlite3_column_text (statement, 0);
   const char *stage = (const char *) sqlite3_column_text (statement, 1);
   const char *type = (const char *) sqlite3_column_text (statement, 2);
   const char *reason = (const char *) sqlite3_column_text (statement, 3);
+  const char *uin = uin_column >= 0 ? (const char *) sqlite3_column_text (statement, uin_column) : NULL;
 
   json_builder_set_member_name (builder, "registrationId");
   json_builder_add_string_value (builder, rid);
@@ -785,6 +789,11 @@ add_status (JsonBuilder  *builder,
     json_builder_add_string_value (builder, reason);
   else
     json_builder_add_null_value (builder);
+  if (uin != NULL)
+    {
+      json_builder_set_member_name (builder, "uin");
+      json_builder_add_string_value (builder, uin);
+    }
 }
 
 static void
@@ -826,10 +835,17 @@ status_cb (SoupServerMessage *msg,
       if (rid == NULL)
         return;
 
-      /* A machine sees the packets of its own centre only. */
+      /* A machine sees the packets of its own centre only.  The UIN of a
+       * processed packet is the one the pool assigned to it (NEW), or else
+       * the one its final notification carries (UPDATE, LOST): that row is
+       * written in the transaction that makes the packet PROCESSED. */
       if (sqlite3_prepare_v2 (db_of (server),
-                              "SELECT state, stage, registration_type, reason_code FROM packet"
-                              " WHERE rid = ? AND centre_id = ?", -1, &statement, NULL) != SQLITE_OK)
+                              "SELECT state, stage, registration_type, reason_code,"
+                              " CASE WHEN state = 'PROCESSED' THEN coalesce ("
+                              "  (SELECT uin FROM uin_pool WHERE uin_pool.rid = packet.rid AND status = 'ASSIGNED'),"
+                              "  (SELECT json_extract (payload, '$.uin') FROM outbox"
+                              "   WHERE outbox.rid = packet.rid AND event = 'PACKET_PROCESSED')) END"
+                              " FROM packet WHERE rid = ? AND centre_id = ?", -1, &statement, NULL) != SQLITE_OK)
         {
           respond_internal (msg, server);
           return;
@@ -839,7 +855,7 @@ status_cb (SoupServerMessage *msg,
       if (sqlite3_step (statement) == SQLITE_ROW)
         {
           json_builder_begin_object (builder);
-          add_status (builder, statement, rid);
+          add_status (builder, statement, rid, 4);
           json_builder_end_object (builder);
         }
       else
@@ -888,7 +904,7 @@ packet_status_cb (SoupServerMessage *msg,
     }
 
   json_builder_begin_object (builder);
-  add_status (builder, statement, rid);
+  add_status (builder, statement, rid, -1);
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder, (const char *) sqlite3_column_text (statement, 0));
   json_builder_set_member_name (builder, "stage");

@@ -5,7 +5,11 @@
  * A stack of steps with Back and Next, and a line saying where the
  * operator is.  Next checks the step before leaving it.  Which steps apply
  * follows the process and the resident: a lost-UIN search asks only for
- * biometrics, an infant (under five) gives a face photo and no fingers.
+ * biometrics, an infant (under five) gives a face photo and no fingers,
+ * and the introducer who vouches for the infant gives at least one finger
+ * (a second fingers step, in its introducer mode).  An update asks for the
+ * UIN and the groups of fields that change, then the resident's
+ * biometrics, which the server matches against the UIN's.
  * Saving checks the operator's password in a worker thread, seals the
  * packet in another and writes the receipt PDF next to it; the main loop
  * only collects the steps' values, which is quick.
@@ -40,17 +44,19 @@ typedef enum
   STEP_DOCUMENTS,
   STEP_FACE,
   STEP_FINGERS,
+  STEP_INTRODUCER,
   STEP_PREVIEW,
   STEP_DONE,
   N_STEPS,
 } Step;
 
 static const char * const step_names[N_STEPS] = {
-  "consent", "demographics", "documents", "face", "fingers", "preview", "done",
+  "consent", "demographics", "documents", "face", "fingers", "introducer", "preview", "done",
 };
 
 static const char * const step_titles[N_STEPS] = {
-  N_("Consent"), N_("Demographic Details"), N_("Documents"), N_("Face Photo"), N_("Fingerprints"), N_("Preview"), N_("Receipt"),
+  N_("Consent"), N_("Demographic Details"), N_("Documents"), N_("Face Photo"), N_("Fingerprints"),
+  N_("Introducer’s Fingerprints"), N_("Preview"), N_("Receipt"),
 };
 
 struct _RegFlow
@@ -142,6 +148,13 @@ step_applies (RegFlow *self,
         return self->process == IDEM_PACKET_PROCESS_LOST || age < 0 || age >= INFANT_AGE;
       }
 
+    case STEP_INTRODUCER:
+      {
+        int age = reg_demographics_step_get_age (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
+
+        return self->process == IDEM_PACKET_PROCESS_NEW && age >= 0 && age < INFANT_AGE;
+      }
+
     case STEP_CONSENT:
     case STEP_FACE:
     case STEP_PREVIEW:
@@ -206,6 +219,12 @@ build_summary (RegFlow *self)
                                                  reg_fingers_step_get_n_captured (fingers),
                                                  reg_fingers_step_get_n_missing (fingers)));
     }
+  if (step_applies (self, STEP_INTRODUCER))
+    {
+      g_ptr_array_add (summary, g_strdup (_("Introducer’s fingerprints")));
+      g_ptr_array_add (summary, g_strdup_printf (_("%u captured"),
+                                                 reg_fingers_step_get_n_captured (REG_FINGERS_STEP (self->steps[STEP_INTRODUCER]))));
+    }
 
   return summary;
 }
@@ -255,6 +274,14 @@ check_step (RegFlow *self)
         }
       return TRUE;
 
+    case STEP_INTRODUCER:
+      if (!reg_fingers_step_is_complete (REG_FINGERS_STEP (self->steps[STEP_INTRODUCER])))
+        {
+          set_message (self, _("Capture at least one of the introducer’s fingers."));
+          return FALSE;
+        }
+      return TRUE;
+
     case STEP_PREVIEW:
     case STEP_DONE:
     case N_STEPS:
@@ -292,6 +319,8 @@ fill_builder (RegFlow *self)
   reg_packet_builder_set_face (self->builder, reg_face_step_get_photo (face));
   if (step_applies (self, STEP_FINGERS))
     reg_fingers_step_collect (REG_FINGERS_STEP (self->steps[STEP_FINGERS]), self->builder);
+  if (step_applies (self, STEP_INTRODUCER))
+    reg_fingers_step_collect (REG_FINGERS_STEP (self->steps[STEP_INTRODUCER]), self->builder);
 
   reg_packet_builder_add_audit (self->builder, "REG-EVT-001", "Consent given", "The resident agreed to the registration");
   reg_packet_builder_add_audit (self->builder, "REG-EVT-002", "Operator authenticated", "The operator confirmed with a password");
@@ -699,6 +728,7 @@ reg_flow_new (const RegFlowSetup *setup)
 {
   RegFlow *self;
   const IdemUiField *biometrics;
+  const IdemUiField *introducer_biometrics;
   GtkWidget *box;
   GtkWidget *bar;
   GtkWidget *cancel;
@@ -735,6 +765,9 @@ reg_flow_new (const RegFlowSetup *setup)
   self->reader = idem_fingerprint_reader_new ();
 
   biometrics = idem_ui_spec_lookup_field (self->ui_spec, "individualBiometrics");
+  introducer_biometrics = idem_ui_spec_lookup_field (self->ui_spec, "introducerBiometrics");
+  if (introducer_biometrics == NULL)
+    introducer_biometrics = biometrics;
 
   self->steps[STEP_CONSENT] = reg_consent_step_new (setup->consent_text);
   self->steps[STEP_DEMOGRAPHICS] = reg_demographics_step_new (self->schema, self->ui_spec, setup->primary_language,
@@ -748,6 +781,11 @@ reg_flow_new (const RegFlowSetup *setup)
   self->steps[STEP_FINGERS] = reg_fingers_step_new (self->reader, self->camera,
                                                     biometrics != NULL ? idem_ui_field_get_bio_attributes (biometrics) : NULL,
                                                     setup->operator_fingers, setup->n_operator_fingers);
+  self->steps[STEP_INTRODUCER] = reg_fingers_step_new (self->reader, self->camera,
+                                                       introducer_biometrics != NULL
+                                                       ? idem_ui_field_get_bio_attributes (introducer_biometrics) : NULL,
+                                                       setup->operator_fingers, setup->n_operator_fingers);
+  reg_fingers_step_set_introducer (REG_FINGERS_STEP (self->steps[STEP_INTRODUCER]));
   self->steps[STEP_PREVIEW] = reg_preview_step_new ();
   self->steps[STEP_DONE] = build_done_page (self);
 
@@ -902,7 +940,7 @@ reg_flow_new_for_machine (RegMachine         *machine,
  * @self: a flow
  *
  * Returns: the name of the step on screen: `consent`, `demographics`,
- *   `documents`, `face`, `fingers`, `preview` or `done`
+ *   `documents`, `face`, `fingers`, `introducer`, `preview` or `done`
  */
 const char *
 reg_flow_get_step_name (RegFlow *self)

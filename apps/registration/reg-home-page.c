@@ -140,15 +140,6 @@ export_action (GtkWidget  *widget,
 }
 
 static void
-unavailable_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  /* Updates and lost-UIN searches are disabled until their forms exist;
-   * this is never reached while they are. */
-}
-
-static void
 update_actions (RegHomePage *self)
 {
   gboolean online = self->sync != NULL && !self->busy;
@@ -158,8 +149,16 @@ update_actions (RegHomePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.sync", online);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.upload", online);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.new-registration", can_register && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.update-uin", can_register && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.lost-uin", can_register && !self->busy);
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->new_registration_row),
+                               can_register ? NULL
+                               : _("Sync the workstation first: it needs its centre and the server’s packet certificate"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->update_row),
+                               can_register ? NULL
+                               : _("Sync the workstation first: it needs its centre and the server’s packet certificate"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->lost_row),
                                can_register ? NULL
                                : _("Sync the workstation first: it needs its centre and the server’s packet certificate"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->upload_row),
@@ -353,6 +352,22 @@ new_registration_action (GtkWidget  *widget,
 }
 
 static void
+update_uin_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "reg-window.update-uin", NULL);
+}
+
+static void
+lost_uin_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "reg-window.lost-uin", NULL);
+}
+
+static void
 machine_changed_cb (RegHomePage *self)
 {
   reg_home_page_refresh (self);
@@ -418,8 +433,8 @@ reg_home_page_class_init (RegHomePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "home-page.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "home-page.new-registration", NULL, new_registration_action);
-  gtk_widget_class_install_action (widget_class, "home-page.update-uin", NULL, unavailable_action);
-  gtk_widget_class_install_action (widget_class, "home-page.lost-uin", NULL, unavailable_action);
+  gtk_widget_class_install_action (widget_class, "home-page.update-uin", NULL, update_uin_action);
+  gtk_widget_class_install_action (widget_class, "home-page.lost-uin", NULL, lost_uin_action);
   gtk_widget_class_install_action (widget_class, "home-page.upload", NULL, upload_action);
   gtk_widget_class_install_action (widget_class, "home-page.sync", NULL, sync_action);
 }
@@ -430,15 +445,6 @@ reg_home_page_init (RegHomePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-
-  /* Updates and lost-UIN searches are not part of this workstation yet:
-   * say so rather than offer a button that fails. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.update-uin", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "home-page.lost-uin", FALSE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->update_row),
-                               _("Updates are not available on this workstation yet"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->lost_row),
-                               _("Lost UIN searches are not available on this workstation yet"));
 }
 
 /**

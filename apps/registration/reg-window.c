@@ -421,16 +421,26 @@ certificate_from_pem (const char *pem)
   return certificate;
 }
 
+/* The second language of the form is remembered for the next one. */
 static void
-new_registration_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+secondary_language_changed_cb (RegDemographicsStep *form,
+                               GParamSpec          *pspec,
+                               RegWindow           *self)
 {
-  RegWindow *self = REG_WINDOW (widget);
+  const char *language = reg_demographics_step_get_secondary_language (form);
+
+  g_settings_set_string (self->settings, "secondary-language", language != NULL ? language : "");
+}
+
+static void
+start_registration (RegWindow         *self,
+                    IdemPacketProcess  process)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) user = NULL;
   const char *pem;
   g_autofree char *camera_source = NULL;
+  g_autofree char *secondary_language = NULL;
   RegFlowSetup setup = { 0 };
   X509 *certificate;
   guint sequence;
@@ -461,7 +471,7 @@ new_registration_action (GtkWidget  *widget,
 
   setup.schema = reg_machine_get_id_schema (self->machine);
   setup.ui_spec = reg_machine_get_ui_spec (self->machine);
-  setup.process = IDEM_PACKET_PROCESS_NEW;
+  setup.process = process;
   setup.centre_id = reg_machine_get_centre_id (self->machine);
   setup.machine_id = reg_machine_get_machine_id (self->machine);
   setup.rid_sequence = sequence;
@@ -470,6 +480,8 @@ new_registration_action (GtkWidget  *widget,
   setup.store = reg_machine_get_store (self->machine);
   setup.operator_id = self->user_id;
   setup.primary_language = idem_language_get_current ()->iso639_3;
+  secondary_language = g_settings_get_string (self->settings, "secondary-language");
+  setup.secondary_language = *secondary_language != '\0' ? secondary_language : NULL;
   camera_source = g_settings_get_string (self->settings, "camera-source");
   setup.camera_source = camera_source;
   setup.master_data = flow_master_data;
@@ -482,8 +494,34 @@ new_registration_action (GtkWidget  *widget,
   g_object_set_data_full (G_OBJECT (self->flow), "reg-window-password-hash", hash, g_free);
   g_signal_connect_object (self->flow, "cancelled", G_CALLBACK (flow_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->flow, "finished", G_CALLBACK (flow_done_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (reg_flow_get_step (REG_FLOW (self->flow), "demographics"), "notify::secondary-language",
+                           G_CALLBACK (secondary_language_changed_cb), self, 0);
   add_page (self, self->flow, "flow");
   show_page (self, "flow", TRUE);
+}
+
+static void
+new_registration_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  start_registration (REG_WINDOW (widget), IDEM_PACKET_PROCESS_NEW);
+}
+
+static void
+update_uin_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  start_registration (REG_WINDOW (widget), IDEM_PACKET_PROCESS_UPDATE);
+}
+
+static void
+lost_uin_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  start_registration (REG_WINDOW (widget), IDEM_PACKET_PROCESS_LOST);
 }
 
 static void
@@ -557,6 +595,8 @@ reg_window_class_init (RegWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "reg-window.show-review", NULL, show_review_action);
   gtk_widget_class_install_action (widget_class, "reg-window.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "reg-window.new-registration", NULL, new_registration_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.update-uin", NULL, update_uin_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.lost-uin", NULL, lost_uin_action);
   gtk_widget_class_install_action (widget_class, "reg-window.stay-signed-in", NULL, stay_signed_in_action);
 }
 

@@ -859,7 +859,7 @@ date_years_ago (int years)
 }
 
 /* An infant: the introducer's fields appear, and the flow asks for a face
- * photo but no fingers. */
+ * photo and the introducer's fingers, but none of the infant's. */
 static void
 test_infant (void)
 {
@@ -916,8 +916,8 @@ test_infant (void)
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
   capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
-  gui_test_assert_label (GTK_WIDGET (window), "Step 5 of 5: Preview");
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "introducer");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 5 of 6: Introducer’s Fingerprints");
 
   /* Back skips the fingers too. */
   activate (GTK_WIDGET (flow), "flow.back", NULL);

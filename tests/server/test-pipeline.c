@@ -42,6 +42,34 @@ uin_of (PipelineTest *test,
   return g_strdup_printf ("%010" G_GINT64_FORMAT, pipeline_test_count (test, sql));
 }
 
+/* The machine status answer names the packet's UIN exactly when one was
+ * issued or found for it; the administrators' status call never does. */
+static void
+expect_status_uin (PipelineTest *test,
+                   const char   *token,
+                   const char   *rid,
+                   const char   *uin)
+{
+  g_autofree char *text = g_strdup_printf ("{\"request\":[{\"registrationId\":\"%s\"}]}", rid);
+  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+  g_autofree char *path = g_strdup_printf ("/v1/packets/%s/status", rid);
+  g_autoptr(JsonNode) json = NULL;
+  JsonArray *statuses;
+  JsonObject *entry;
+
+  g_assert_cmpuint (pipeline_test_post (test, "/v1/registration/status", body, &json, NULL), ==, SOUP_STATUS_OK);
+  statuses = json_object_get_array_member (json_node_get_object (json), "response");
+  g_assert_cmpuint (json_array_get_length (statuses), ==, 1);
+  entry = json_array_get_object_element (statuses, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "registrationId"), ==, rid);
+  g_assert_cmpstr (json_object_get_string_member_with_default (entry, "uin", NULL), ==, uin);
+  g_assert_cmpint (json_object_has_member (entry, "uin"), ==, uin != NULL);
+  g_clear_pointer (&json, json_node_unref);
+
+  g_assert_cmpuint (pipeline_test_call (test, "GET", path, NULL, FALSE, token, &json, NULL), ==, SOUP_STATUS_OK);
+  g_assert_false (json_object_has_member (srv_test_get_object (json, "response"), "uin"));
+}
+
 static void
 wait_for_notification (PipelineTest *test,
                        const char   *rid,
@@ -356,12 +384,14 @@ test_update_and_lost (void)
   g_autofree char *uin = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *token = pipeline_test_admin_token (test, "ADMIN");
   g_autoptr(GError) error = NULL;
 
   state = submit (test, first, "NEW", NULL);
   g_assert_cmpstr (state, ==, "PROCESSED");
   g_clear_pointer (&state, g_free);
   uin = uin_of (test, first->rid);
+  expect_status_uin (test, token, first->rid, uin);
 
   /* An update with the resident's fingers changes the name. */
   update = pipeline_test_make_packet (test, "UPDATE", "Leila Mansouri El Alami", NULL, same, uin);
@@ -373,6 +403,7 @@ test_update_and_lost (void)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (identity, "Leila Mansouri El Alami"));
   g_assert_nonnull (strstr (identity, "1970/02/20"));
+  expect_status_uin (test, token, update->rid, uin);
 
   /* Someone else's fingers cannot change it. */
   impostor = pipeline_test_make_packet (test, "UPDATE", "Someone Else", NULL, stranger, uin);
@@ -381,6 +412,7 @@ test_update_and_lost (void)
   g_assert_cmpstr (state, ==, "REJECTED");
   g_assert_cmpstr (reason, ==, "IDM-PIP-041");
   g_clear_pointer (&state, g_free);
+  expect_status_uin (test, token, impostor->rid, NULL);
 
   /* A lost UIN is found by the fingers, and told to the resident. */
   lost = pipeline_test_make_packet (test, "LOST", NULL, NULL, same, NULL);
@@ -388,12 +420,14 @@ test_update_and_lost (void)
   g_assert_cmpstr (state, ==, "PROCESSED");
   g_clear_pointer (&state, g_free);
   wait_for_notification (test, lost->rid, uin);
+  expect_status_uin (test, token, lost->rid, uin);
 
   unknown = pipeline_test_make_packet (test, "LOST", NULL, NULL, stranger, NULL);
   g_clear_pointer (&reason, g_free);
   state = submit (test, unknown, "LOST", &reason);
   g_assert_cmpstr (state, ==, "REJECTED");
   g_assert_cmpstr (reason, ==, "IDM-PIP-042");
+  expect_status_uin (test, token, unknown->rid, NULL);
 
   /* Nothing but the first registration issued a UIN. */
   g_assert_cmpint (pipeline_test_count (test, "SELECT count(*) FROM uin_pool WHERE status = 'ASSIGNED'"), ==, 1);
