@@ -615,6 +615,88 @@ test_bad_since (Fixture       *fixture,
   }
 }
 
+static const char wire_master_data[] =
+  "{\"since\":0,\"version\":3,\"masterData\":[{\"type\":\"documentType\",\"code\":\"PASSPORT\",\"names\":{\"eng\":\"Passport\"},"
+  "\"attributes\":{\"category\":\"POI\"},\"active\":true,\"version\":2},{\"type\":\"gender\",\"code\":\"FLE\","
+  "\"names\":{\"eng\":\"Female\",\"fra\":\"Femme\"},\"attributes\":null,\"active\":true,\"version\":1},"
+  "{\"type\":\"gender\",\"code\":\"MLE\",\"names\":{\"eng\":\"Male\",\"fra\":\"Homme\"},\"attributes\":null,"
+  "\"active\":true,\"version\":1},{\"type\":\"gender\",\"code\":\"OTH\",\"names\":{\"eng\":\"Other\"},"
+  "\"attributes\":null,\"active\":false,\"version\":3}],\"locations\":[{\"code\":\"MOR\",\"parentCode\":null,"
+  "\"level\":0,\"levelName\":\"Country\",\"names\":{\"eng\":\"Morocco\",\"fra\":\"Maroc\"},\"isZone\":false,"
+  "\"active\":true,\"version\":1},{\"code\":\"RSK\",\"parentCode\":\"MOR\",\"level\":1,\"levelName\":\"Region\","
+  "\"names\":{\"eng\":\"Rabat-Salé-Kénitra\"},\"isZone\":false,\"active\":true,\"version\":1},{\"code\":\"KEN\","
+  "\"parentCode\":\"RSK\",\"level\":2,\"levelName\":\"Province\",\"names\":{\"eng\":\"Kénitra\"},\"isZone\":false,"
+  "\"active\":true,\"version\":3}],\"applicantValidDocuments\":[{\"applicantType\":\"NFR_ADULT\","
+  "\"documentCategory\":\"POI\",\"documentType\":\"PASSPORT\",\"active\":true,\"version\":2}]}";
+
+static const char wire_centre_agdal[] =
+  "{\"since\":0,\"version\":3,\"centre\":{\"id\":\"10001\",\"names\":{\"eng\":\"Agdal\"},\"locationCode\":\"RSK\","
+  "\"timeZone\":\"Africa/Casablanca\",\"address\":\"1 Avenue de France\",\"latitude\":33.990000000000002,"
+  "\"longitude\":-6.8499999999999996,\"status\":\"ACTIVE\",\"version\":2,\"workingHours\":[{\"weekday\":1,"
+  "\"opens\":\"08:30\",\"closes\":\"16:30\"},{\"weekday\":2,\"opens\":\"08:30\",\"closes\":\"16:30\"}],"
+  "\"holidays\":[{\"date\":\"2026-11-18\",\"names\":{\"eng\":\"Independence Day\"}}]},\"devices\":[{\"id\":\"CAM-1\","
+  "\"type\":\"CAMERA\",\"make\":\"Acme\",\"model\":\"Cam 2\",\"serial\":\"SN002\",\"machineId\":null,"
+  "\"status\":\"INACTIVE\",\"version\":3},{\"id\":\"FP-1\",\"type\":\"FINGERPRINT\",\"make\":\"Acme\","
+  "\"model\":\"Scan 5\",\"serial\":\"SN001\",\"machineId\":null,\"status\":\"ACTIVE\",\"version\":1}]}";
+
+static const char wire_centre_kenitra[] =
+  "{\"since\":0,\"version\":3,\"centre\":{\"id\":\"10002\",\"names\":{\"eng\":\"Kénitra\"},\"locationCode\":\"KEN\","
+  "\"timeZone\":\"Africa/Casablanca\",\"address\":null,\"latitude\":null,\"longitude\":null,\"status\":\"ACTIVE\","
+  "\"version\":3,\"workingHours\":[{\"weekday\":1,\"opens\":\"09:00\",\"closes\":\"12:00\"}],\"holidays\":[]},"
+  "\"devices\":[{\"id\":\"FP-9\",\"type\":\"FINGERPRINT\",\"make\":\"Acme\",\"model\":\"Scan 5\",\"serial\":\"SN009\","
+  "\"machineId\":null,\"status\":\"ACTIVE\",\"version\":1}]}";
+
+static const char wire_users[] =
+  "{\"since\":0,\"version\":3,\"userIds\":[\"operator1\",\"supervisor1\"],\"users\":[{\"id\":\"operator1\","
+  "\"name\":\"Amina Diallo\",\"email\":\"amina@example.org\",\"status\":\"ACTIVE\",\"passwordHash\":\"scrypt$N=16384$r=8$p=1$c2FsdA$aGFzaA\","
+  "\"version\":1,\"roles\":[\"OPERATOR\"],\"fingerprints\":[{\"finger\":\"RIGHT_INDEX\",\"template\":\"AAECA//+\"}]},"
+  "{\"id\":\"supervisor1\",\"name\":\"Boris Lind\",\"email\":null,\"status\":\"ACTIVE\",\"passwordHash\":\"scrypt$N=16384$r=8$p=1$c2FsdDI$aGFzaDI\","
+  "\"version\":3,\"roles\":[\"OPERATOR\",\"SUPERVISOR\"],\"fingerprints\":[]}]}";
+
+static const char wire_schema[] =
+  "{\"since\":0,\"idSchema\":{\"version\":2,\"published\":\"2026-02-01T00:00:00Z\",\"content\":{\"schema\":[{\"id\":\"fullName\"},"
+  "{\"id\":\"gender\"}]}},\"uiSpec\":{\"version\":1,\"published\":\"2026-01-01T00:00:00Z\",\"content\":{\"screens\":[]}}}";
+
+/* Exactly what machines receive for the country above, member order and
+ * nulls included: how the server builds its rows may change, the bytes it
+ * sends may not.  The Kénitra centre has no address and no position. */
+static void
+test_wire_format (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EVP_PKEY) kenitra_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
+  struct
+  {
+    EVP_PKEY   *key;
+    const char *machine_id;
+    const char *path;
+    const char *expected;
+  } cases[] = {
+    { fixture->key, "10011", "/v1/sync/masterdata", wire_master_data },
+    { fixture->key, "10011", "/v1/sync/centre", wire_centre_agdal },
+    { kenitra_key, "10021", "/v1/sync/centre", wire_centre_kenitra },
+    { fixture->key, "10011", "/v1/sync/users", wire_users },
+    { fixture->key, "10011", "/v1/sync/schema", wire_schema },
+  };
+
+  g_assert_no_error (error);
+  register_machine (fixture, "10021", "10002", kenitra_key, "ACTIVE");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Answer) answer = { 0 };
+      g_autoptr(JsonNode) response = NULL;
+      g_autofree char *text = NULL;
+
+      sync_get (fixture, cases[i].key, cases[i].machine_id, cases[i].path, &answer);
+      response = json_node_init_object (json_node_alloc (), response_of (&answer));
+      text = json_to_string (response, FALSE);
+      g_test_message ("%s %s: %s", cases[i].machine_id, cases[i].path, text);
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +715,7 @@ main (int   argc,
   ADD ("certificate", test_certificate);
   ADD ("refused-machines", test_refused_machines);
   ADD ("bad-since", test_bad_since);
+  ADD ("wire-format", test_wire_format);
 
 #undef ADD
 
