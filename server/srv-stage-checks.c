@@ -19,17 +19,18 @@
 
 #include <string.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-static sqlite3_stmt *
+/* @sql compiled once for the life of the connection, from the
+ * database's statement cache: these checks run for every packet. */
+static SrvStatement *
 query (SrvPipeline *self,
        const char  *sql,
        const char  *first,
        const char  *second)
 {
-  sqlite3_stmt *statement = NULL;
+  SrvStatement *statement = srv_database_statement (srv_server_get_database (srv_pipeline_get_server (self)),
+                                                    sql, NULL);
 
-  if (sqlite3_prepare_v2 (srv_pipeline_get_db (self), sql, -1, &statement, NULL) != SQLITE_OK)
+  if (statement == NULL)
     return NULL;
   sqlite3_bind_text (statement, 1, first, -1, SQLITE_TRANSIENT);
   if (second != NULL)
@@ -97,7 +98,7 @@ check_device (SrvPipeline  *self,
               guint         index,
               JsonNode     *element)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   JsonObject *device;
   JsonObject *digital_id = NULL;
   const char *code;
@@ -203,7 +204,7 @@ SrvStageVerdict
 srv_stage_centre (SrvPipeline  *self,
                   SrvPacketJob *job)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *time_zone = NULL;
@@ -226,7 +227,7 @@ srv_stage_centre (SrvPipeline  *self,
   if (g_strcmp0 (status, "ACTIVE") != 0)
     return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_CENTRE, "centre %s is %s", job->centre_id, status);
   time_zone = g_strdup ((const char *) sqlite3_column_text (statement, 1));
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   statement = query (self, "SELECT status, centre_id FROM machine WHERE id = ?", job->machine_id, NULL);
   if (statement == NULL)
@@ -242,7 +243,7 @@ srv_stage_centre (SrvPipeline  *self,
   if (g_strcmp0 ((const char *) sqlite3_column_text (statement, 1), job->centre_id) != 0)
     return srv_stage_set (job, SRV_STAGE_REJECT, SRV_REASON_MACHINE, "machine %s belongs to centre %s",
                           job->machine_id, (const char *) sqlite3_column_text (statement, 1));
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   if (check_devices (self, job) != SRV_STAGE_PASS)
     return job->verdict;
@@ -263,7 +264,7 @@ srv_stage_centre (SrvPipeline  *self,
                           date, job->centre_id);
   if (rc != SQLITE_DONE)
     return database_failed (self, job);
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   {
     char weekday[2] = { '0' + g_date_time_get_day_of_week (local), '\0' };
@@ -297,7 +298,7 @@ check_user (SrvPipeline  *self,
             const char   *role,
             const char   *reason)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   const char *status;
   gint64 created = g_date_time_to_unix (job->created);
   int rc;
@@ -313,7 +314,7 @@ check_user (SrvPipeline  *self,
   status = (const char *) sqlite3_column_text (statement, 0);
   if (g_strcmp0 (status, "ACTIVE") != 0)
     return srv_stage_set (job, SRV_STAGE_REJECT, reason, "user %s is %s", user_id, status);
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   statement = query (self,
                      "SELECT 1 FROM user_role WHERE user_id = ?1 AND (role = ?2 OR role = 'SUPERVISOR')",
@@ -325,7 +326,7 @@ check_user (SrvPipeline  *self,
     return srv_stage_set (job, SRV_STAGE_REJECT, reason, "user %s does not have the role %s", user_id, role);
   if (rc != SQLITE_ROW)
     return database_failed (self, job);
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   statement = query (self,
                      "SELECT 1 FROM user_centre WHERE user_id = ?1 AND centre_id = ?2"
@@ -421,7 +422,7 @@ introducer_exists (SrvPipeline  *self,
     }
   if (rid != NULL)
     {
-      g_autoptr(sqlite3_stmt) statement = query (self, "SELECT 1 FROM packet WHERE rid = ? AND state = 'PROCESSED'",
+      g_autoptr(SrvStatement) statement = query (self, "SELECT 1 FROM packet WHERE rid = ? AND state = 'PROCESSED'",
                                                  rid, NULL);
 
       return statement != NULL && sqlite3_step (statement) == SQLITE_ROW;

@@ -196,8 +196,9 @@ keep_search_result (SrvPipeline  *self,
                     SrvPacketJob *job,
                     char        **reference)
 {
+  SrvDatabase *database = srv_server_get_database (srv_pipeline_get_server (self));
   sqlite3 *db = srv_pipeline_get_db (self);
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   JsonObject *best;
   int rc;
 
@@ -207,12 +208,12 @@ keep_search_result (SrvPipeline  *self,
       *reference = g_strdup (json_object_get_string_member_with_default (best, "referenceId", NULL));
       if (*reference == NULL)
         return srv_stage_set (job, SRV_STAGE_FAIL, SRV_REASON_INTERNAL, "the search result names no reference");
-      if (sqlite3_prepare_v2 (db,
-                              "INSERT INTO packet_search_result (rid, reference_id, score, searched_at)"
-                              " VALUES (?, ?, ?, unixepoch ())"
-                              " ON CONFLICT (rid) DO UPDATE SET reference_id = excluded.reference_id,"
-                              " score = excluded.score, searched_at = excluded.searched_at",
-                              -1, &statement, NULL) != SQLITE_OK)
+      statement = srv_database_statement (database,
+                                          "INSERT INTO packet_search_result (rid, reference_id, score, searched_at)"
+                                          " VALUES (?, ?, ?, unixepoch ())"
+                                          " ON CONFLICT (rid) DO UPDATE SET reference_id = excluded.reference_id,"
+                                          " score = excluded.score, searched_at = excluded.searched_at", NULL);
+      if (statement == NULL)
         goto failed;
       sqlite3_bind_text (statement, 1, job->rid, -1, SQLITE_STATIC);
       sqlite3_bind_text (statement, 2, *reference, -1, SQLITE_STATIC);
@@ -222,8 +223,8 @@ keep_search_result (SrvPipeline  *self,
       return SRV_STAGE_PASS;
     }
 
-  if (sqlite3_prepare_v2 (db, "SELECT reference_id FROM packet_search_result WHERE rid = ?",
-                          -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (database, "SELECT reference_id FROM packet_search_result WHERE rid = ?", NULL);
+  if (statement == NULL)
     goto failed;
   sqlite3_bind_text (statement, 1, job->rid, -1, SQLITE_STATIC);
   rc = sqlite3_step (statement);
@@ -242,8 +243,9 @@ SrvStageVerdict
 srv_stage_report_lost (SrvPipeline  *self,
                        SrvPacketJob *job)
 {
+  SrvDatabase *database = srv_server_get_database (srv_pipeline_get_server (self));
   sqlite3 *db = srv_pipeline_get_db (self);
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autofree char *reference = NULL;
   g_autofree char *state = NULL;
   int rc;
@@ -254,8 +256,8 @@ srv_stage_report_lost (SrvPipeline  *self,
     return srv_stage_set (job, SRV_STAGE_FAIL, SRV_REASON_INTERNAL,
                           "no search result is stored; reprocess the packet");
 
-  if (sqlite3_prepare_v2 (db, "SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'",
-                          -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (database, "SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'", NULL);
+  if (statement == NULL)
     return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
   sqlite3_bind_text (statement, 1, reference, -1, SQLITE_STATIC);
   rc = sqlite3_step (statement);
@@ -267,12 +269,13 @@ srv_stage_report_lost (SrvPipeline  *self,
     }
   if (rc != SQLITE_DONE)
     return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   /* The match is a registration still on its way to a UIN (in the
    * pipeline, or waiting for an adjudicator): its UIN is to come, so
    * wait for it rather than tell the resident there is none. */
-  if (sqlite3_prepare_v2 (db, "SELECT state FROM packet WHERE rid = ?", -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (database, "SELECT state FROM packet WHERE rid = ?", NULL);
+  if (statement == NULL)
     return srv_stage_set (job, SRV_STAGE_RETRY, SRV_REASON_INTERNAL, "%s", sqlite3_errmsg (db));
   sqlite3_bind_text (statement, 1, reference, -1, SQLITE_STATIC);
   rc = sqlite3_step (statement);

@@ -34,8 +34,6 @@
 
 #include "srv-pipeline-private.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 typedef struct
 {
   const char *field;
@@ -187,7 +185,7 @@ check_documents_main (SrvPipeline  *self,
 {
   DocumentsCall *call = data;
   SrvPacketJob *job = call->job;
-  sqlite3 *db = srv_pipeline_get_db (self);
+  SrvDatabase *database = srv_server_get_database (srv_pipeline_get_server (self));
   const char *applicant;
 
   applicant = srv_age_group_at (json_object_get_string_member_with_default (job->identity, "dateOfBirth", NULL),
@@ -198,14 +196,14 @@ check_documents_main (SrvPipeline  *self,
   for (guint i = 0; i < call->documents->len; i++)
     {
       Document *document = &g_array_index (call->documents, Document, i);
-      g_autoptr(sqlite3_stmt) statement = NULL;
+      g_autoptr(SrvStatement) statement = NULL;
       g_autofree char *category = NULL;
       int rc;
 
-      if (sqlite3_prepare_v2 (db,
-                              "SELECT json_extract (attributes, '$.category') FROM master_data"
-                              " WHERE type = 'documentType' AND code = ? AND active = 1",
-                              -1, &statement, NULL) != SQLITE_OK)
+      statement = srv_database_statement (database,
+                                          "SELECT json_extract (attributes, '$.category') FROM master_data"
+                                          " WHERE type = 'documentType' AND code = ? AND active = 1", NULL);
+      if (statement == NULL)
         return database_failed (self, job);
       sqlite3_bind_text (statement, 1, document->type, -1, SQLITE_STATIC);
       rc = sqlite3_step (statement);
@@ -218,7 +216,7 @@ check_documents_main (SrvPipeline  *self,
       if (rc != SQLITE_ROW)
         return database_failed (self, job);
       category = g_strdup ((const char *) sqlite3_column_text (statement, 0));
-      g_clear_pointer (&statement, sqlite3_finalize);
+      g_clear_pointer (&statement, srv_statement_release);
 
       if (document->category != NULL && g_strcmp0 (document->category, category) != 0)
         {
@@ -229,11 +227,11 @@ check_documents_main (SrvPipeline  *self,
           return TRUE;
         }
 
-      if (sqlite3_prepare_v2 (db,
-                              "SELECT 1 FROM applicant_valid_document"
-                              " WHERE (?1 IS NULL OR applicant_type = ?1) AND document_category = ?2"
-                              " AND document_type = ?3 AND active = 1 LIMIT 1",
-                              -1, &statement, NULL) != SQLITE_OK)
+      statement = srv_database_statement (database,
+                                          "SELECT 1 FROM applicant_valid_document"
+                                          " WHERE (?1 IS NULL OR applicant_type = ?1) AND document_category = ?2"
+                                          " AND document_type = ?3 AND active = 1 LIMIT 1", NULL);
+      if (statement == NULL)
         return database_failed (self, job);
       sqlite3_bind_text (statement, 1, applicant, -1, SQLITE_STATIC);
       sqlite3_bind_text (statement, 2, category, -1, SQLITE_STATIC);

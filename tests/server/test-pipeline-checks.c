@@ -277,6 +277,37 @@ expect_refused (PipelineTest     *test,
   " ('INFANT', 'POB', 'BIRTH_CERTIFICATE', 1, 1)," \
   " ('INFANT', 'POA', 'LEASE', 0, 1);"
 
+/* Publishes, as the next version, the default ID schema with @field
+ * required. */
+static void
+publish_schema_requiring (PipelineTest *test,
+                          const char   *field)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (test->server));
+  sqlite3_stmt *statement = NULL;
+  JsonObject *identity;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  identity = json_object_get_object_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                           "properties"), "identity");
+  json_array_add_string_element (json_object_get_array_member (identity, "required"), field);
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO published_document (kind, version, content, published)"
+                                       " SELECT 'id-schema', max(version) + 1, ?, '2026-02-01T00:00:00Z'"
+                                       " FROM published_document WHERE kind = 'id-schema'",
+                                       -1, &statement, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (statement, 1, text, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
+  sqlite3_finalize (statement);
+}
+
 static void
 test_documents (void)
 {
@@ -366,7 +397,18 @@ test_documents (void)
                                       " AND stage = 'validate' AND outcome = 'PASS'", packet->rid), ==, 1);
   }
 
-  g_assert_cmpint (pipeline_test_count (test, "SELECT count(*) FROM uin_pool WHERE status = 'ASSIGNED'"), ==, 3);
+  /* A document the published ID schema requires: a new registration
+   * without it is refused by the schema check, which names it; with it,
+   * it passes. */
+  publish_schema_requiring (test, "proofOfIdentity");
+  spec = (PacketSpec) { "NEW", "Nabil Ouazzani", "1986/06/06", NULL, NULL,
+                        "proofOfAddress", "LEASE", "POA", NULL, fingers };
+  expect_refused (test, &spec, "IDM-PIP-004", "proofOfIdentity");
+  spec = (PacketSpec) { "NEW", "Nabil Ouazzani", "1986/06/06", NULL, NULL,
+                        "proofOfIdentity", "PASSPORT", "POI", NULL, fingers };
+  g_free (expect_processed (test, &spec));
+
+  g_assert_cmpint (pipeline_test_count (test, "SELECT count(*) FROM uin_pool WHERE status = 'ASSIGNED'"), ==, 4);
   pipeline_test_free (test);
 }
 
