@@ -1184,7 +1184,7 @@ reg_demographics_step_get_summary (RegDemographicsStep *self)
         text = g_strdup (row_name (selected_row (field), self->languages[0]));
       else
         {
-          g_autofree char *primary = field_text (field, 0);
+          g_autofree char *primary = field_value (field, 0);
           g_autofree char *secondary = field_text (field, 1);
 
           text = secondary != NULL && *secondary != '\0' ? g_strdup_printf ("%s / %s", primary, secondary)

@@ -561,6 +561,8 @@ test_update (void)
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-update-2-fingers");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   gui_test_assert_label (GTK_WIDGET (window), "Amina Alaoui / أمينة العلوي");
+  /* The UIN as it is stored, in ASCII digits. */
+  gui_test_assert_label (GTK_WIDGET (window), UIN);
   seal (window, flow, "registration-update-3-preview");
 
   reader = open_packet (flow, IDEM_PACKET_PROCESS_UPDATE);
