@@ -17,7 +17,12 @@
 #include "test-pipeline-util.h"
 
 #include "srv-abis.h"
+#include "srv-packet-keys.h"
 #include "srv-pipeline.h"
+
+#include "idem-openssl-types.h"
+#include "idem-packet-meta.h"
+#include "idem-packet-zip.h"
 
 #include <string.h>
 
@@ -256,6 +261,194 @@ expect_refused (PipelineTest     *test,
   g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM uin_pool WHERE rid = '{rid}'", packet->rid), ==, 0);
 }
 
+static GBytes *
+rebuild_zip (GPtrArray *entries)
+{
+  g_autoptr(IdemZipWriter) writer = idem_zip_writer_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      IdemZipEntry *entry = g_ptr_array_index (entries, i);
+
+      g_assert_true (idem_zip_writer_add (writer, entry->name, entry->data,
+                                          g_str_has_suffix (entry->name, ".json") ||
+                                          g_str_has_suffix (entry->name, ".txt") ? IDEM_ZIP_DEFLATE : IDEM_ZIP_STORED,
+                                          NULL));
+    }
+  return idem_zip_writer_finish (writer);
+}
+
+/* Gives @entry the content @data, taking it. */
+static void
+replace_entry (IdemZipEntry *entry,
+               GBytes       *data)
+{
+  g_bytes_unref (entry->data);
+  entry->data = data;
+}
+
+static char *
+base64url_sha256 (GBytes *bytes)
+{
+  guint8 digest[IDEM_SHA256_SIZE];
+
+  idem_sha256 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), digest);
+  return idem_packet_base64url_encode (digest, sizeof digest);
+}
+
+/* The file of @stem ("proofOfAddress" for "proofOfAddress.pdf"). */
+static IdemZipEntry *
+find_stem (GPtrArray  *entries,
+           const char *stem)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      IdemZipEntry *entry = g_ptr_array_index (entries, i);
+      gsize length = strlen (stem);
+
+      if (strncmp (entry->name, stem, length) == 0 && entry->name[length] == '.')
+        return entry;
+    }
+  return NULL;
+}
+
+/* Rewrites the id sub-packet of @packet without the file of the document
+ * @field, as a client other than Idem's might send it: ID.json still
+ * names the document, and the hashes, the signature (by the machine's
+ * own key) and the encryption are all made again, so that only the
+ * missing file is wrong. */
+static void
+drop_document_file (PipelineTest *test,
+                    TestPacket   *packet,
+                    const char   *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EVP_PKEY) key = srv_packet_keys_get_private (srv_server_get_packet_keys (test->server),
+                                                         PIPELINE_TEST_CENTRE "_" PIPELINE_TEST_MACHINE, &error);
+  g_autoptr(GBytes) container = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) rebuilt = NULL;
+  guint8 digest[IDEM_SHA256_SIZE];
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  container = idem_mosip_decrypt (packet->sealed, key, NULL, &error);
+  g_assert_no_error (error);
+  entries = idem_zip_read (container, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      IdemZipEntry *zip_entry = g_ptr_array_index (entries, i);
+      g_autofree char *json_name = NULL;
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(GBytes) new_plain = NULL;
+      g_autoptr(GBytes) envelope = NULL;
+      g_autoptr(GBytes) meta_bytes = NULL;
+      g_autoptr(GBytes) signature = NULL;
+      g_autoptr(GPtrArray) inner = NULL;
+      g_autoptr(JsonObject) meta_info = NULL;
+      g_autoptr(JsonNode) meta_node = NULL;
+      g_autoptr(IdemSha256) hash = idem_sha256_new ();
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *text = NULL;
+      g_autofree char *signature_text = NULL;
+      g_autofree char *encrypted_hash = NULL;
+      JsonArray *sequence;
+      IdemZipEntry *json_entry;
+      IdemZipEntry *document;
+      GString *hex;
+
+      if (!g_str_has_suffix (zip_entry->name, "_id.zip"))
+        continue;
+
+      plain = idem_mosip_decrypt (zip_entry->data, key, NULL, &error);
+      g_assert_no_error (error);
+      inner = idem_zip_read (plain, NULL, &error);
+      g_assert_no_error (error);
+
+      document = find_stem (inner, field);
+      g_assert_nonnull (document);
+      g_ptr_array_remove (inner, document);
+
+      /* The data hash covers the files the sequence lists, in order. */
+      meta_info = idem_packet_parse_identity_file (idem_zip_entry_find (inner, IDEM_PACKET_META_INFO_FILE)->data,
+                                                   IDEM_PACKET_META_INFO_FILE, &error);
+      g_assert_no_error (error);
+      sequence = json_object_get_array_member (meta_info, "hashSequence1");
+      for (guint s = 0; s < json_array_get_length (sequence); s++)
+        {
+          JsonObject *element = json_array_get_object_element (sequence, s);
+          JsonArray *names = json_object_get_array_member (element, "value");
+          g_autoptr(JsonArray) kept = json_array_new ();
+
+          for (guint n = 0; n < json_array_get_length (names); n++)
+            {
+              const char *name = json_array_get_string_element (names, n);
+              IdemZipEntry *file;
+
+              if (g_str_equal (name, field))
+                continue;
+              json_array_add_string_element (kept, name);
+              file = find_stem (inner, name);
+              g_assert_nonnull (file);
+              idem_sha256_update (hash, g_bytes_get_data (file->data, NULL), g_bytes_get_size (file->data));
+            }
+          json_object_set_array_member (element, "value", json_array_ref (kept));
+        }
+      idem_sha256_finish (hash, digest);
+      hex = g_string_new (NULL);
+      for (guint b = 0; b < sizeof digest; b++)
+        g_string_append_printf (hex, "%02X", digest[b]);
+      replace_entry (idem_zip_entry_find (inner, IDEM_PACKET_DATA_HASH_FILE), g_string_free_to_bytes (hex));
+      meta_node = json_node_init_object (json_node_alloc (), meta_info);
+      meta_bytes = idem_packet_frame_identity (meta_node);
+      replace_entry (idem_zip_entry_find (inner, IDEM_PACKET_META_INFO_FILE), g_steal_pointer (&meta_bytes));
+
+      new_plain = rebuild_zip (inner);
+      envelope = idem_mosip_encrypt_for_certificate (new_plain, test->packet_certificate, NULL, &error);
+      g_assert_no_error (error);
+      replace_entry (zip_entry, g_bytes_ref (envelope));
+
+      json_name = g_strndup (zip_entry->name, strlen (zip_entry->name) - strlen (".zip"));
+      {
+        g_autofree char *full = g_strconcat (json_name, ".json", NULL);
+
+        json_entry = idem_zip_entry_find (entries, full);
+      }
+      g_assert_nonnull (json_entry);
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json_entry->data, NULL),
+                                                 g_bytes_get_size (json_entry->data), &error));
+      signature = idem_crypto_sign (test->machine_key, idem_packet_signature_algorithm (test->machine_key),
+                                    g_bytes_get_data (new_plain, NULL), g_bytes_get_size (new_plain), &error);
+      g_assert_no_error (error);
+      signature_text = idem_packet_base64url_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+      encrypted_hash = base64url_sha256 (envelope);
+      json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "signature", signature_text);
+      json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "encryptedhash",
+                                     encrypted_hash);
+      text = json_to_string (json_parser_get_root (parser), FALSE);
+      {
+        gsize length = strlen (text);
+
+        replace_entry (json_entry, g_bytes_new_take (g_steal_pointer (&text), length));
+      }
+      done = TRUE;
+    }
+  g_assert_true (done);
+
+  rebuilt = rebuild_zip (entries);
+  g_bytes_unref (packet->sealed);
+  packet->sealed = idem_mosip_encrypt_for_certificate (rebuilt, test->packet_certificate, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *lower = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, packet->sealed);
+
+    g_free (packet->hash);
+    packet->hash = g_ascii_strup (lower, -1);
+  }
+}
+
 /* MOSIP-style master data: document types with their categories, and
  * which applicant (age group) may bring which. */
 #define DOCUMENT_MASTER_DATA \
@@ -395,6 +588,25 @@ test_documents (void)
       }
     g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM packet_history WHERE rid = '{rid}'"
                                       " AND stage = 'validate' AND outcome = 'PASS'", packet->rid), ==, 1);
+  }
+
+  /* A packet whose ID.json names a document it does not carry, signed
+   * by the machine: the rest passes, and the packet is refused. */
+  spec = (PacketSpec) { "NEW", "Karima Sefrioui", "1979/02/02", NULL, NULL,
+                        "proofOfAddress", "LEASE", "POA", NULL, fingers };
+  {
+    g_autoptr(TestPacket) packet = make_packet (test, &spec);
+    g_autofree char *reason = NULL;
+    g_autofree char *state = NULL;
+
+    drop_document_file (test, packet, "proofOfAddress");
+    state = submit (test, packet, "NEW", &reason);
+    g_assert_cmpstr (state, ==, "REJECTED");
+    g_assert_cmpstr (reason, ==, "IDM-PIP-007");
+    g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM packet_history WHERE rid = '{rid}'"
+                                      " AND detail LIKE '%proofOfAddress: its file proofOfAddress.pdf is not in the packet%'",
+                                      packet->rid), ==, 1);
+    g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM uin_pool WHERE rid = '{rid}'", packet->rid), ==, 0);
   }
 
   /* A document the published ID schema requires: a new registration
