@@ -9,9 +9,9 @@
 
 #include "reg-login-page.h"
 #include "reg-application.h"
+#include "reg-finger-auth.h"
+#include "reg-lockout.h"
 #include "reg-password.h"
-
-#include "idem-minutiae-extract.h"
 
 #include <glib/gi18n.h>
 
@@ -22,7 +22,7 @@ struct _RegLoginPage
   GSettings      *settings;
   RegMachine     *machine;
   GCancellable   *cancellable;
-  IdemFingerprintReader *reader;
+  RegFingerAuth  *finger_auth;
   char           *finger_user_id;
   gboolean        busy;
 
@@ -84,43 +84,19 @@ set_busy (RegLoginPage *self,
   gtk_widget_set_sensitive (self->sign_in_button, !busy);
 }
 
-/* Seconds left of @user_id's lockout, or 0 when they may try. */
 static gint64
 lockout_remaining (RegLoginPage *self,
                    const char   *user_id)
 {
-  RegStore *store = reg_machine_get_store (self->machine);
-  guint allowed = (guint) g_settings_get_int (self->settings, "login-attempts");
-  gint64 lockout = g_settings_get_int (self->settings, "lockout-seconds");
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 last = 0;
-  guint failures;
-
-  failures = reg_store_get_login_failures (store, user_id, &last);
-  if (failures < allowed)
-    return 0;
-
-  if (now - last >= lockout)
-    {
-      reg_store_clear_login_failures (store, user_id);
-      return 0;
-    }
-
-  return lockout - (now - last);
+  return reg_lockout_get_remaining (reg_machine_get_store (self->machine), self->settings, user_id);
 }
 
 static void
 show_locked (RegLoginPage *self,
              gint64        seconds)
 {
-  guint minutes = (guint) ((seconds + 59) / 60);
-  g_autofree char *message = NULL;
+  g_autofree char *message = reg_lockout_describe (seconds);
 
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Too many sign-ins failed in a row. Try again in %u minute, or ask your supervisor.",
-                                          "Too many sign-ins failed in a row. Try again in %u minutes, or ask your supervisor.",
-                                          minutes),
-                             minutes);
   show_status (self, _("This user is locked out"), message);
 }
 
@@ -129,25 +105,22 @@ record_failure (RegLoginPage *self,
                 const char   *user_id)
 {
   g_autoptr(GError) error = NULL;
-  guint allowed = (guint) g_settings_get_int (self->settings, "login-attempts");
-  guint failures;
   guint left;
   g_autofree char *message = NULL;
 
-  failures = reg_store_add_login_failure (reg_machine_get_store (self->machine), user_id, &error);
-  if (failures == 0)
+  left = reg_lockout_record_failure (reg_machine_get_store (self->machine), self->settings, user_id, &error);
+  if (left == G_MAXUINT)
     {
       show_status (self, _("Sign-in failed"), error->message);
       return;
     }
 
-  if (failures >= allowed)
+  if (left == 0)
     {
       show_locked (self, g_settings_get_int (self->settings, "lockout-seconds"));
       return;
     }
 
-  left = allowed - failures;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "Check them and try again. %u attempt is left before this user is locked out.",
                                           "Check them and try again. %u attempts are left before this user is locked out.",
@@ -314,179 +287,41 @@ sign_in_action (GtkWidget  *widget,
   g_task_run_in_thread (task, verify_thread);
 }
 
-/* Fingerprint sign-in: the reader captures one finger, and in a worker
- * thread its minutiae are extracted and compared with the templates the
- * sync brought for the user (IdemMinutiae serialisations, base64). */
-typedef struct
-{
-  IdemVideoFrame *frame;
-  GPtrArray      *templates;
-} FingerMatch;
-
+/* Fingerprint sign-in: reg-finger-auth captures one finger and compares
+ * it with the user's synced templates in a worker thread. */
 static void
-finger_match_free (FingerMatch *match)
-{
-  g_clear_pointer (&match->frame, idem_video_frame_unref);
-  g_clear_pointer (&match->templates, g_ptr_array_unref);
-  g_free (match);
-}
-
-static GPtrArray *
-user_finger_templates (JsonObject *user)
-{
-  GPtrArray *templates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  JsonNode *fingers = json_object_get_member (user, "fingerprints");
-
-  if (fingers == NULL || !JSON_NODE_HOLDS_ARRAY (fingers))
-    return templates;
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (fingers)); i++)
-    {
-      JsonNode *node = json_array_get_element (json_node_get_array (fingers), i);
-      const char *encoded;
-      guchar *data;
-      gsize length = 0;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      encoded = json_object_get_string_member_with_default (json_node_get_object (node), "template", NULL);
-      if (encoded == NULL)
-        continue;
-      data = g_base64_decode (encoded, &length);
-      g_ptr_array_add (templates, g_bytes_new_take (data, length));
-    }
-
-  return templates;
-}
-
-static void
-finger_match_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  FingerMatch *match = task_data;
-  guint width = idem_video_frame_get_width (match->frame);
-  guint height = idem_video_frame_get_height (match->frame);
-  gsize stride = idem_video_frame_get_stride (match->frame);
-  const guint8 *pixels = g_bytes_get_data (idem_video_frame_get_pixels (match->frame), NULL);
-  g_autofree guint8 *packed = g_malloc ((gsize) width * height);
-  g_autoptr(IdemMinutiae) minutiae = NULL;
-  g_autoptr(IdemFingerTemplate) probe = NULL;
-  double best = 0;
-
-  for (guint y = 0; y < height; y++)
-    memcpy (packed + (gsize) y * width, pixels + y * stride, width);
-
-  minutiae = idem_minutiae_extract (packed, width, height, 500, NULL);
-  if (minutiae != NULL)
-    probe = idem_finger_template_new (minutiae, 0, NULL);
-
-  for (guint i = 0; probe != NULL && i < match->templates->len; i++)
-    {
-      g_autoptr(IdemMinutiae) enrolled = idem_minutiae_deserialize (g_ptr_array_index (match->templates, i), NULL);
-      g_autoptr(IdemFingerTemplate) reference = NULL;
-
-      if (enrolled != NULL)
-        reference = idem_finger_template_new (enrolled, 0, NULL);
-      if (reference != NULL)
-        best = MAX (best, idem_finger_template_compare (probe, reference));
-    }
-
-  g_debug ("fingerprint sign-in: best score %.1f", best);
-  g_task_return_boolean (task, best >= IDEM_FINGERPRINT_MATCH_THRESHOLD);
-}
-
-static void
-close_reader (RegLoginPage *self)
-{
-  if (self->reader != NULL)
-    idem_fingerprint_reader_close_async (self->reader, NULL, NULL, NULL);
-  g_clear_object (&self->reader);
-}
-
-static void
-finger_matched_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  RegLoginPage *self = REG_LOGIN_PAGE (object);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *user_id = g_steal_pointer (&self->finger_user_id);
-  gboolean matched;
-
-  matched = g_task_propagate_boolean (G_TASK (result), &error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  set_busy (self, FALSE);
-  if (!matched)
-    {
-      record_failure (self, user_id);
-      return;
-    }
-
-  reg_store_clear_login_failures (reg_machine_get_store (self->machine), user_id);
-  g_signal_emit (self, signals[SIGNED_IN], 0, user_id);
-}
-
-static void
-finger_captured_cb (GObject      *object,
+finger_verified_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
   g_autoptr(RegLoginPage) self = user_data;
-  g_autoptr(IdemVideoFrame) frame = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) user = NULL;
-  g_autoptr(GTask) task = NULL;
-  FingerMatch *match;
+  g_autofree char *user_id = g_steal_pointer (&self->finger_user_id);
 
-  frame = idem_fingerprint_reader_capture_finish (IDEM_FINGERPRINT_READER (object), result, NULL, NULL, &error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-  close_reader (self);
-
-  if (frame == NULL)
+  if (reg_finger_auth_verify_finish (REG_FINGER_AUTH (object), result, &error))
     {
       set_busy (self, FALSE);
-      g_clear_pointer (&self->finger_user_id, g_free);
-      show_status (self, _("The finger was not read"), error->message);
+      reg_store_clear_login_failures (reg_machine_get_store (self->machine), user_id);
+      g_signal_emit (self, signals[SIGNED_IN], 0, user_id);
       return;
     }
 
-  user = reg_machine_find_user (self->machine, self->finger_user_id);
-  match = g_new0 (FingerMatch, 1);
-  match->frame = g_steal_pointer (&frame);
-  match->templates = user != NULL ? user_finger_templates (user) : g_ptr_array_new ();
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
-  task = g_task_new (self, self->cancellable, finger_matched_cb, NULL);
-  g_task_set_source_tag (task, finger_captured_cb);
-  g_task_set_task_data (task, match, (GDestroyNotify) finger_match_free);
-  g_task_run_in_thread (task, finger_match_thread);
+  set_busy (self, FALSE);
+  if (g_error_matches (error, REG_FINGER_AUTH_ERROR, REG_FINGER_AUTH_ERROR_NO_READER))
+    show_status (self, _("No fingerprint reader"), error->message);
+  else if (g_error_matches (error, REG_FINGER_AUTH_ERROR, REG_FINGER_AUTH_ERROR_NOT_READ))
+    show_status (self, _("The finger was not read"), error->message);
+  else
+    record_failure (self, user_id);
 }
 
 static void
-reader_opened_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+finger_needed_cb (RegLoginPage *self)
 {
-  g_autoptr(RegLoginPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!idem_fingerprint_reader_open_finish (IDEM_FINGERPRINT_READER (object), result, &error))
-    {
-      if (g_cancellable_is_cancelled (self->cancellable))
-        return;
-      set_busy (self, FALSE);
-      g_clear_pointer (&self->finger_user_id, g_free);
-      g_clear_object (&self->reader);
-      show_status (self, _("No fingerprint reader"), error->message);
-      return;
-    }
-
   show_status (self, _("Place your finger on the reader"), _("Any of the fingers you enrolled."));
-  idem_fingerprint_reader_capture_async (self->reader, self->cancellable, finger_captured_cb, g_object_ref (self));
 }
 
 static void
@@ -496,6 +331,7 @@ sign_in_finger_action (GtkWidget  *widget,
 {
   RegLoginPage *self = REG_LOGIN_PAGE (widget);
   g_autofree char *user_id = NULL;
+  g_autoptr(JsonObject) user = NULL;
   gint64 remaining;
 
   if (self->busy)
@@ -526,9 +362,9 @@ sign_in_finger_action (GtkWidget  *widget,
     }
 
   set_busy (self, TRUE);
+  user = reg_machine_find_user (self->machine, user_id);
   self->finger_user_id = g_steal_pointer (&user_id);
-  self->reader = idem_fingerprint_reader_new ();
-  idem_fingerprint_reader_open_async (self->reader, self->cancellable, reader_opened_cb, g_object_ref (self));
+  reg_finger_auth_verify_async (self->finger_auth, user, self->cancellable, finger_verified_cb, g_object_ref (self));
 }
 
 static void
@@ -563,7 +399,7 @@ reg_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  close_reader (self);
+  g_clear_object (&self->finger_auth);
   g_clear_pointer (&self->finger_user_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_LOGIN_PAGE);
   g_clear_object (&self->settings);
@@ -620,6 +456,8 @@ reg_login_page_init (RegLoginPage *self)
 
   self->settings = g_settings_new (REG_APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
+  self->finger_auth = reg_finger_auth_new ();
+  g_signal_connect_object (self->finger_auth, "finger-needed", G_CALLBACK (finger_needed_cb), self, G_CONNECT_SWAPPED);
   reg_login_page_reload (self);
 }
 

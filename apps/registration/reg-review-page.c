@@ -5,7 +5,10 @@
  * The packets are encrypted for the server, so the supervisor reviews the
  * demographic preview the workstation sealed for itself when the packet
  * was made.  Each decision is signed by the supervisor's password, checked
- * offline against the synced hash, and recorded in one statement.
+ * offline against the synced hash, or by one of the supervisor's fingers,
+ * matched against the synced templates; either way the check runs off the
+ * main thread, failures count toward the sign-in lockout, and the decision
+ * is recorded in one statement.
  */
 
 #define G_LOG_DOMAIN "reg-review-page"
@@ -13,6 +16,9 @@
 #include "config.h"
 
 #include "reg-review-page.h"
+#include "reg-application.h"
+#include "reg-finger-auth.h"
+#include "reg-lockout.h"
 #include "reg-password.h"
 
 #include <glib/gi18n.h>
@@ -22,12 +28,16 @@ struct _RegReviewPage
   AdwBin         parent_instance;
 
   RegMachine    *machine;
+  GSettings     *settings;
+  RegFingerAuth *finger_auth;
   char          *user_id;
   gboolean       is_supervisor;
+  gboolean       use_fingerprint;
   GPtrArray     *packets;
   GPtrArray     *reason_codes;
   GCancellable  *cancellable;
   gboolean       busy;
+  struct _Decision *finger_decision;
 
   GtkLabel      *status_label;
   GtkListBox    *packet_list;
@@ -35,13 +45,24 @@ struct _RegReviewPage
   GtkLabel      *detail_title;
   GtkListBox    *preview_list;
   GtkDropDown   *reason_dropdown;
+  GtkWidget     *finger_check;
+  GtkWidget     *password_box;
   GtkWidget     *password_entry;
+  GtkLabel      *finger_prompt;
   GtkLabel      *decision_error;
 };
 
 G_DEFINE_FINAL_TYPE (RegReviewPage, reg_review_page, ADW_TYPE_BIN)
 
-typedef struct
+enum {
+  PROP_0,
+  PROP_USE_FINGERPRINT,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct _Decision
 {
   char     *rid;
   char     *supervisor_id;
@@ -54,6 +75,8 @@ typedef struct
 static void
 decision_free (Decision *decision)
 {
+  if (decision == NULL)
+    return;
   g_free (decision->rid);
   g_free (decision->supervisor_id);
   if (decision->password != NULL)
@@ -255,6 +278,7 @@ row_selected_cb (RegReviewPage *self,
 
   gtk_widget_set_visible (self->detail_box, packet != NULL);
   idem_form_clear_error (self->password_entry, self->decision_error);
+  idem_form_clear_error (self->finger_check, self->decision_error);
   if (packet != NULL)
     show_preview (self, packet);
 
@@ -272,33 +296,38 @@ verify_thread (GTask        *task,
   g_task_return_boolean (task, reg_password_verify (decision->hash, decision->password));
 }
 
+/* Shows why the decision was not signed, and counts it as a failed
+ * authentication when @counts. */
 static void
-verified_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+refuse (RegReviewPage *self,
+        const char    *message,
+        gboolean       counts)
 {
-  RegReviewPage *self = REG_REVIEW_PAGE (object);
-  Decision *decision = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *locked = NULL;
+  guint left = 1;
+
+  if (counts)
+    left = reg_lockout_record_failure (reg_machine_get_store (self->machine), self->settings, self->user_id, &error);
+  if (left == G_MAXUINT)
+    message = error->message;
+  else if (left == 0)
+    message = locked = reg_lockout_describe (g_settings_get_int (self->settings, "lockout-seconds"));
+
+  idem_form_show_error (self->use_fingerprint ? self->finger_check : self->password_entry,
+                        self->decision_error, message);
+  if (!self->use_fingerprint)
+    gtk_widget_grab_focus (self->password_entry);
+}
+
+static void
+record_decision (RegReviewPage  *self,
+                 const Decision *decision)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  gboolean ok;
 
-  ok = g_task_propagate_boolean (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->busy = FALSE;
-  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
-
-  if (!ok)
-    {
-      idem_form_show_error (self->password_entry, self->decision_error,
-                            _("The password is wrong. Enter your own password to sign the decision."));
-      gtk_widget_grab_focus (self->password_entry);
-      update_actions (self);
-      return;
-    }
-
+  reg_store_clear_login_failures (reg_machine_get_store (self->machine), decision->supervisor_id);
   if (!reg_store_set_supervisor_decision (reg_machine_get_store (self->machine), decision->rid,
                                           decision->approve, decision->supervisor_id, decision->reason,
                                           &error))
@@ -316,6 +345,81 @@ verified_cb (GObject      *object,
 }
 
 static void
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RegReviewPage *self = REG_REVIEW_PAGE (object);
+  Decision *decision = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+
+  if (!ok)
+    {
+      refuse (self, _("The password is wrong. Enter your own password to sign the decision."), TRUE);
+      update_actions (self);
+      return;
+    }
+
+  record_decision (self, decision);
+}
+
+static void
+finger_verified_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RegReviewPage) self = user_data;
+  Decision *decision;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = reg_finger_auth_verify_finish (REG_FINGER_AUTH (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  decision = g_steal_pointer (&self->finger_decision);
+
+  self->busy = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_prompt), FALSE);
+
+  if (ok)
+    record_decision (self, decision);
+  else if (g_error_matches (error, REG_FINGER_AUTH_ERROR, REG_FINGER_AUTH_ERROR_NO_MATCH))
+    refuse (self, _("The finger does not match your enrolled fingerprints. Place one of your own fingers to sign the decision."), TRUE);
+  else if (g_error_matches (error, REG_FINGER_AUTH_ERROR, REG_FINGER_AUTH_ERROR_NO_READER))
+    {
+      g_autofree char *message = g_strdup_printf (_("No fingerprint reader: %s Connect one, or sign with your password."),
+                                                  error->message);
+
+      refuse (self, message, FALSE);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("The finger was not read: %s Try again."), error->message);
+
+      refuse (self, message, FALSE);
+    }
+
+  decision_free (decision);
+  update_actions (self);
+}
+
+static void
+finger_needed_cb (RegReviewPage *self)
+{
+  gtk_label_set_text (self->finger_prompt, _("Place one of your fingers on the reader to sign the decision."));
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_prompt), TRUE);
+}
+
+static void
 decide (RegReviewPage *self,
         gboolean       approve)
 {
@@ -325,34 +429,57 @@ decide (RegReviewPage *self,
   const char *password;
   Decision *decision;
   guint reason;
+  gint64 remaining;
 
   if (packet == NULL || self->busy || !self->is_supervisor)
     return;
 
-  password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
-  if (password[0] == '\0')
+  idem_form_clear_error (self->password_entry, self->decision_error);
+  idem_form_clear_error (self->finger_check, self->decision_error);
+
+  remaining = reg_lockout_get_remaining (reg_machine_get_store (self->machine), self->settings, self->user_id);
+  if (remaining > 0)
     {
-      idem_form_show_error (self->password_entry, self->decision_error,
-                            _("Enter your password to sign the decision."));
-      gtk_widget_grab_focus (self->password_entry);
+      g_autofree char *message = reg_lockout_describe (remaining);
+
+      refuse (self, message, FALSE);
       return;
     }
 
   user = reg_machine_find_user (self->machine, self->user_id);
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+  if (self->use_fingerprint && (user == NULL || reg_finger_auth_count_templates (user) == 0))
+    {
+      refuse (self, _("No fingerprint is enrolled for you on this workstation. Sign with your password."), FALSE);
+      return;
+    }
+  if (!self->use_fingerprint && password[0] == '\0')
+    {
+      refuse (self, _("Enter your password to sign the decision."), FALSE);
+      return;
+    }
+
   reason = gtk_drop_down_get_selected (self->reason_dropdown);
 
   decision = g_new0 (Decision, 1);
   decision->rid = g_strdup (packet->rid);
   decision->supervisor_id = g_strdup (self->user_id);
-  decision->password = g_strdup (password);
-  decision->hash = g_strdup (user != NULL ? json_object_get_string_member_with_default (user, "passwordHash", NULL) : NULL);
   decision->approve = approve;
   if (!approve && reason < self->reason_codes->len)
     decision->reason = g_strdup (g_ptr_array_index (self->reason_codes, reason));
 
-  idem_form_clear_error (self->password_entry, self->decision_error);
   self->busy = TRUE;
   update_actions (self);
+
+  if (self->use_fingerprint)
+    {
+      self->finger_decision = decision;
+      reg_finger_auth_verify_async (self->finger_auth, user, self->cancellable, finger_verified_cb, g_object_ref (self));
+      return;
+    }
+
+  decision->password = g_strdup (password);
+  decision->hash = g_strdup (user != NULL ? json_object_get_string_member_with_default (user, "passwordHash", NULL) : NULL);
 
   task = g_task_new (self, self->cancellable, verified_cb, NULL);
   g_task_set_source_tag (task, decide);
@@ -410,8 +537,10 @@ reg_review_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->finger_auth);
   gtk_widget_dispose_template (GTK_WIDGET (self), REG_TYPE_REVIEW_PAGE);
   g_clear_object (&self->machine);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (reg_review_page_parent_class)->dispose (object);
 }
@@ -423,9 +552,48 @@ reg_review_page_finalize (GObject *object)
 
   g_clear_pointer (&self->packets, g_ptr_array_unref);
   g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->finger_decision, decision_free);
   g_free (self->user_id);
 
   G_OBJECT_CLASS (reg_review_page_parent_class)->finalize (object);
+}
+
+static void
+reg_review_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  RegReviewPage *self = REG_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_USE_FINGERPRINT:
+      g_value_set_boolean (value, reg_review_page_get_use_fingerprint (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reg_review_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  RegReviewPage *self = REG_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_USE_FINGERPRINT:
+      reg_review_page_set_use_fingerprint (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -436,6 +604,21 @@ reg_review_page_class_init (RegReviewPageClass *klass)
 
   object_class->dispose = reg_review_page_dispose;
   object_class->finalize = reg_review_page_finalize;
+  object_class->get_property = reg_review_page_get_property;
+  object_class->set_property = reg_review_page_set_property;
+
+  /**
+   * RegReviewPage:use-fingerprint:
+   *
+   * Whether the supervisor signs decisions with a finger rather than
+   * their password.
+   */
+  properties[PROP_USE_FINGERPRINT] =
+    g_param_spec_boolean ("use-fingerprint", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/idem/Registration/reg-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, status_label);
@@ -444,12 +627,16 @@ reg_review_page_class_init (RegReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, preview_list);
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, reason_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, RegReviewPage, finger_check);
+  gtk_widget_class_bind_template_child (widget_class, RegReviewPage, password_box);
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, RegReviewPage, finger_prompt);
   gtk_widget_class_bind_template_child (widget_class, RegReviewPage, decision_error);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "review-page.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "review-page.reject", NULL, reject_action);
+  gtk_widget_class_install_property_action (widget_class, "review-page.use-fingerprint", "use-fingerprint");
 }
 
 static void
@@ -459,6 +646,9 @@ reg_review_page_init (RegReviewPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->reason_codes = g_ptr_array_new_with_free_func (g_free);
+  self->settings = g_settings_new (REG_APPLICATION_ID);
+  self->finger_auth = reg_finger_auth_new ();
+  g_signal_connect_object (self->finger_auth, "finger-needed", G_CALLBACK (finger_needed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -648,4 +838,43 @@ reg_review_page_get_busy (RegReviewPage *self)
   g_return_val_if_fail (REG_IS_REVIEW_PAGE (self), FALSE);
 
   return self->busy;
+}
+
+/**
+ * reg_review_page_get_use_fingerprint:
+ * @self: a #RegReviewPage
+ *
+ * Returns: whether decisions are signed with a finger
+ */
+gboolean
+reg_review_page_get_use_fingerprint (RegReviewPage *self)
+{
+  g_return_val_if_fail (REG_IS_REVIEW_PAGE (self), FALSE);
+
+  return self->use_fingerprint;
+}
+
+/**
+ * reg_review_page_set_use_fingerprint:
+ * @self: a #RegReviewPage
+ * @use_fingerprint: sign with a finger rather than the password
+ *
+ * Chooses how the supervisor signs the next decision, as the check
+ * button does.  Not while a decision is being checked.
+ */
+void
+reg_review_page_set_use_fingerprint (RegReviewPage *self,
+                                     gboolean       use_fingerprint)
+{
+  g_return_if_fail (REG_IS_REVIEW_PAGE (self));
+
+  use_fingerprint = !!use_fingerprint;
+  if (self->use_fingerprint == use_fingerprint || self->busy)
+    return;
+
+  self->use_fingerprint = use_fingerprint;
+  idem_form_clear_error (self->password_entry, self->decision_error);
+  idem_form_clear_error (self->finger_check, self->decision_error);
+  gtk_widget_set_visible (self->password_box, !use_fingerprint);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_FINGERPRINT]);
 }
