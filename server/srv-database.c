@@ -284,6 +284,9 @@ srv_database_exec (SrvDatabase  *self,
  * while it is in use (a nested query of the same text fails here with an
  * error rather than resetting the outer one).
  *
+ * Not for PRAGMAs: some act when compiled, not when stepped, and would
+ * do nothing the second time.
+ *
  * Main context only: the cache belongs to the thread that first calls
  * this, and a call from another thread is a programming error.
  *

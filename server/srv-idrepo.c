@@ -46,7 +46,6 @@
 
 G_DEFINE_QUARK (srv-idrepo-error-quark, srv_idrepo_error)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 #define AAD_LABEL "idem-idrepo-v1"
 #define VID_POLICY_RESOURCE "/org/idem/Server/vid-policy.json"
@@ -156,19 +155,20 @@ database_error (SrvIdrepo  *self,
   return FALSE;
 }
 
-static sqlite3_stmt *
+/* From the database's statement cache: compiled once for the life of
+ * the connection.  Declare them g_autoptr(SrvStatement), never finalize. */
+static SrvStatement *
 prepare (SrvIdrepo   *self,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *statement = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SrvStatement *statement;
 
-  if (sqlite3_prepare_v2 (db_of (self), sql, -1, &statement, NULL) != SQLITE_OK)
-    {
-      database_error (self, error);
-      return NULL;
-    }
-
+  statement = srv_database_statement (self->database, sql, &local_error);
+  if (statement == NULL)
+    g_set_error (error, SRV_IDREPO_ERROR, SRV_IDREPO_ERROR_DATABASE,
+                 _("ID repository: %s"), local_error->message);
   return statement;
 }
 
@@ -242,7 +242,7 @@ next_version (SrvIdrepo  *self,
               gint64      identity_id,
               const char *kind)
 {
-  g_autoptr(sqlite3_stmt) statement = prepare (self,
+  g_autoptr(SrvStatement) statement = prepare (self,
                                                "SELECT coalesce(max(version), 0) + 1 FROM idrepo_blob"
                                                " WHERE identity_id = ? AND kind = ?", NULL);
 
@@ -263,7 +263,7 @@ write_blob (SrvIdrepo     *self,
             GBytes        *plaintext,
             GError       **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) aad = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GByteArray) stored = g_byte_array_new ();
@@ -312,7 +312,7 @@ read_blob (SrvIdrepo  *self,
            gint64      identity_id,
            GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) aad = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -411,7 +411,7 @@ find_identity (SrvIdrepo    *self,
                IdentityRow  *row,
                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   guint8 mac[32];
 
   if (!check_uin (uin, error))
@@ -493,8 +493,8 @@ srv_idrepo_create_identity (SrvIdrepo   *self,
                             const char  *actor,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) link = NULL;
+  g_autoptr(SrvStatement) insert = NULL;
+  g_autoptr(SrvStatement) link = NULL;
   g_autoptr(GBytes) uin_bytes = NULL;
   g_autoptr(GBytes) demographics = NULL;
   guint8 mac[32];
@@ -597,7 +597,7 @@ get_latest (SrvIdrepo   *self,
             GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   if (!find_identity (self, uin, &row, error))
     return NULL;
@@ -674,7 +674,7 @@ srv_idrepo_update_demographics (SrvIdrepo   *self,
                                 GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) link = NULL;
+  g_autoptr(SrvStatement) link = NULL;
   g_autoptr(GBytes) demographics = NULL;
   gint64 blob_id;
 
@@ -725,7 +725,7 @@ srv_idrepo_get_demographics_history (SrvIdrepo   *self,
                                      GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), NULL);
@@ -767,7 +767,7 @@ srv_idrepo_set_status (SrvIdrepo   *self,
                        GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) note = NULL;
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
@@ -853,7 +853,7 @@ srv_idrepo_set_auth_lock (SrvIdrepo   *self,
                           GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) note = NULL;
   g_autofree char *value = NULL;
 
@@ -907,7 +907,7 @@ srv_idrepo_is_auth_locked (SrvIdrepo   *self,
                            GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
   g_return_val_if_fail (locked != NULL, FALSE);
@@ -930,7 +930,7 @@ expire_vids (SrvIdrepo  *self,
              gint64      identity_id,
              GError    **error)
 {
-  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(SrvStatement) select = NULL;
   g_autoptr(GArray) expired = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 now = srv_ledger_now (self->ledger);
 
@@ -950,7 +950,7 @@ expire_vids (SrvIdrepo  *self,
 
   for (guint i = 0; i < expired->len; i++)
     {
-      g_autoptr(sqlite3_stmt) update = prepare (self, "UPDATE idrepo_vid SET status = 'EXPIRED' WHERE id = ?", error);
+      g_autoptr(SrvStatement) update = prepare (self, "UPDATE idrepo_vid SET status = 'EXPIRED' WHERE id = ?", error);
       g_autofree char *value = g_strdup_printf ("%" PRId64 "=EXPIRED", g_array_index (expired, gint64, i));
       g_autoptr(GBytes) note = event_note (self, "vid", value);
 
@@ -971,7 +971,7 @@ count_active (SrvIdrepo  *self,
               gint64      identity_id,
               SrvVidType  type)
 {
-  g_autoptr(sqlite3_stmt) statement = prepare (self,
+  g_autoptr(SrvStatement) statement = prepare (self,
                                                "SELECT count(*) FROM idrepo_vid WHERE identity_id = ?"
                                                " AND type = ? AND status = 'ACTIVE'", NULL);
 
@@ -989,7 +989,7 @@ insert_vid (SrvIdrepo   *self,
             SrvVidType   type,
             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) note = NULL;
   g_autofree char *vid = NULL;
   IdemVidPolicy policy;
@@ -1123,7 +1123,7 @@ find_vid (SrvIdrepo   *self,
           VidRow      *row,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GError) local_error = NULL;
   guint8 mac[32];
   const char *type;
@@ -1164,7 +1164,7 @@ uin_of (SrvIdrepo  *self,
         gint64      identity_id,
         GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) plaintext = NULL;
 
   statement = prepare (self, "SELECT id FROM idrepo_blob WHERE identity_id = ? AND kind = 'uin' AND version = 1", error);
@@ -1192,7 +1192,7 @@ set_vid_state (SrvIdrepo   *self,
                const char  *event,
                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autofree char *value = g_strdup_printf ("%" PRId64 "=%s/%" G_GINT64_FORMAT, row->id, status, uses_left);
   g_autoptr(GBytes) note = event_note (self, "vid", value);
 
@@ -1360,7 +1360,7 @@ srv_idrepo_list_vids (SrvIdrepo   *self,
                       GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) srv_vid_info_free);
   gint64 now;
 
@@ -1667,7 +1667,7 @@ read_draft (SrvIdrepo  *self,
             DraftRow   *row,
             GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) aad = NULL;
   g_autoptr(GBytes) sealed = NULL;
   const guint8 *data;
@@ -1717,7 +1717,7 @@ write_draft (SrvIdrepo   *self,
              GBytes      *content,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GBytes) aad = make_aad (identity_id, "draft", version);
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GByteArray) stored = g_byte_array_new ();
@@ -1751,7 +1751,7 @@ delete_draft (SrvIdrepo  *self,
               gint64      identity_id,
               GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = prepare (self, "DELETE FROM idrepo_draft WHERE identity_id = ?", error);
+  g_autoptr(SrvStatement) statement = prepare (self, "DELETE FROM idrepo_draft WHERE identity_id = ?", error);
 
   if (statement == NULL)
     return FALSE;
@@ -1777,7 +1777,7 @@ srv_idrepo_create_draft (SrvIdrepo   *self,
                          GError     **error)
 {
   g_auto(IdentityRow) row = { 0 };
-  g_autoptr(sqlite3_stmt) exists = NULL;
+  g_autoptr(SrvStatement) exists = NULL;
   g_autoptr(GBytes) demographics = NULL;
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);
@@ -1898,7 +1898,7 @@ srv_idrepo_publish_draft (SrvIdrepo   *self,
 {
   g_auto(IdentityRow) row = { 0 };
   g_auto(DraftRow) draft = { 0 };
-  g_autoptr(sqlite3_stmt) link = NULL;
+  g_autoptr(SrvStatement) link = NULL;
   gint64 blob_id;
 
   g_return_val_if_fail (SRV_IS_IDREPO (self), FALSE);

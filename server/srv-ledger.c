@@ -284,16 +284,20 @@ write_rows (SrvLedger           *self,
             IdemMerkleFrontier  *next,
             GError             **error)
 {
-  g_autoptr(sqlite3_stmt) insert_leaf = NULL;
-  g_autoptr(sqlite3_stmt) insert_node = NULL;
+  g_autoptr(SrvStatement) insert_leaf = NULL;
+  g_autoptr(SrvStatement) insert_node = NULL;
   NodeWrite write = { self, FALSE };
 
-  if (sqlite3_prepare_v2 (db,
-                          "INSERT INTO ledger_leaf (leaf_index, time, event, record_table, record_id, record_hash, leaf_hash)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          -1, &insert_leaf, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "INSERT INTO ledger_node (level, node_index, hash) VALUES (?, ?, ?)",
-                          -1, &insert_node, NULL) != SQLITE_OK)
+  /* Every identity written appends leaves: the statements stay compiled
+   * in the database's cache. */
+  insert_leaf = srv_database_statement (self->database,
+                                        "INSERT INTO ledger_leaf (leaf_index, time, event, record_table, record_id,"
+                                        " record_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                        NULL);
+  insert_node = srv_database_statement (self->database,
+                                        "INSERT INTO ledger_node (level, node_index, hash) VALUES (?, ?, ?)",
+                                        NULL);
+  if (insert_leaf == NULL || insert_node == NULL)
     return database_error (self, error);
 
   sqlite3_bind_int64 (insert_leaf, 1, self->frontier.size);

@@ -63,17 +63,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MachineRecord, machine_record_free)
 
 /* NULL with no error: no such machine. */
 static MachineRecord *
-lookup_machine (sqlite3     *db,
-                const char  *machine_id,
-                GError     **error)
+lookup_machine (SrvDatabase  *database,
+                const char   *machine_id,
+                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = srv_database_get_handle (database);
+  g_autoptr(SrvStatement) stmt = NULL;
   g_autoptr(MachineRecord) record = NULL;
   const unsigned char *der;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT public_key, centre_id, status FROM machine WHERE id = ?",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  /* Every machine request comes here: the statement stays compiled. */
+  stmt = srv_database_statement (database, "SELECT public_key, centre_id, status FROM machine WHERE id = ?", NULL);
+  if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, machine_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -104,21 +106,22 @@ fail:
 
 /* 1: recorded; 0: already seen; -1: error. */
 static int
-record_nonce (sqlite3     *db,
-              const char  *machine_id,
-              const char  *nonce,
-              gint64       request_time,
-              GError     **error)
+record_nonce (SrvDatabase  *database,
+              const char   *machine_id,
+              const char   *nonce,
+              gint64        request_time,
+              GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = srv_database_get_handle (database);
+  g_autoptr(SrvStatement) stmt = NULL;
   gboolean relaxed;
   int result = -1;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
-                          "INSERT INTO machine_request_nonce (machine_id, nonce, request_time)"
-                          " VALUES (?, ?, ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
+  stmt = srv_database_statement (database,
+                                 "INSERT INTO machine_request_nonce (machine_id, nonce, request_time) VALUES (?, ?, ?)",
+                                 NULL);
+  if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, machine_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, nonce, -1, SQLITE_STATIC);
@@ -328,7 +331,7 @@ srv_machine_auth_verify (SrvServer          *server,
     }
 
   database = srv_server_get_database (server);
-  machine = lookup_machine (srv_database_get_handle (database), machine_id, &error);
+  machine = lookup_machine (database, machine_id, &error);
   if (machine == NULL && error != NULL)
     {
       g_message ("%s", error->message);
@@ -367,7 +370,7 @@ srv_machine_auth_verify (SrvServer          *server,
 
   prune_now_and_then (database, now);
 
-  recorded = record_nonce (srv_database_get_handle (database), machine_id, nonce, request_time, &error);
+  recorded = record_nonce (database, machine_id, nonce, request_time, &error);
   if (recorded < 0)
     {
       g_message ("%s", error->message);

@@ -28,8 +28,6 @@
 #include <string.h>
 #include <unistd.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 /* How far from the end of the sink recovery looks for the last line. */
 #define TAIL_BYTES 65536
 
@@ -139,7 +137,7 @@ srv_outbox_enqueue (SrvOutbox   *self,
                     JsonObject  *payload,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
 
@@ -151,10 +149,11 @@ srv_outbox_enqueue (SrvOutbox   *self,
   node = json_node_init_object (json_node_alloc (), payload);
   text = json_to_string (node, FALSE);
 
-  if (sqlite3_prepare_v2 (srv_database_get_handle (self->database),
-                          "INSERT OR IGNORE INTO outbox (rid, event, payload, status, created)"
-                          " VALUES (?, ?, ?, 'PENDING', unixepoch ())",
-                          -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (self->database,
+                                      "INSERT OR IGNORE INTO outbox (rid, event, payload, status, created)"
+                                      " VALUES (?, ?, ?, 'PENDING', unixepoch ())",
+                                      NULL);
+  if (statement == NULL)
     return database_error (self, error);
   sqlite3_bind_text (statement, 1, rid, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, event, -1, SQLITE_STATIC);
@@ -171,14 +170,15 @@ mark_sent_up_to (SrvOutbox  *self,
                  GError    **error)
 {
   sqlite3 *db = srv_database_get_handle (self->database);
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   gboolean relaxed;
   int rc;
 
-  if (sqlite3_prepare_v2 (db,
-                          "UPDATE outbox SET status = 'SENT', sent = unixepoch ()"
-                          " WHERE status = 'PENDING' AND id <= ?",
-                          -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (self->database,
+                                      "UPDATE outbox SET status = 'SENT', sent = unixepoch ()"
+                                      " WHERE status = 'PENDING' AND id <= ?",
+                                      NULL);
+  if (statement == NULL)
     return database_error (self, error);
   sqlite3_bind_int64 (statement, 1, last_id);
 
@@ -278,7 +278,7 @@ srv_outbox_deliver (SrvOutbox  *self,
                     guint       max_rows,
                     GError    **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(GString) lines = g_string_new (NULL);
   gint64 last_id = 0;
   gint64 count = 0;
@@ -287,10 +287,11 @@ srv_outbox_deliver (SrvOutbox  *self,
 
   g_return_val_if_fail (SRV_IS_OUTBOX (self), -1);
 
-  if (sqlite3_prepare_v2 (srv_database_get_handle (self->database),
-                          "SELECT id, rid, event, payload, created FROM outbox"
-                          " WHERE status = 'PENDING' ORDER BY id LIMIT ?",
-                          -1, &statement, NULL) != SQLITE_OK)
+  statement = srv_database_statement (self->database,
+                                      "SELECT id, rid, event, payload, created FROM outbox"
+                                      " WHERE status = 'PENDING' ORDER BY id LIMIT ?",
+                                      NULL);
+  if (statement == NULL)
     {
       database_error (self, error);
       return -1;
@@ -332,7 +333,7 @@ srv_outbox_deliver (SrvOutbox  *self,
       database_error (self, error);
       return -1;
     }
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   if (count == 0)
     return 0;

@@ -61,8 +61,6 @@
 
 G_DEFINE_QUARK (srv-pipeline-error-quark, srv_pipeline_error)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 /* How long an idle worker sleeps before looking for packets whose
  * backoff is over, when nothing wakes it. */
 #define IDLE_POLL_US (G_USEC_PER_SEC / 2)
@@ -347,18 +345,20 @@ db_exec (SrvPipeline  *self,
   return sqlite3_exec (srv_pipeline_get_db (self), sql, NULL, NULL, NULL) == SQLITE_OK || db_error (self, error);
 }
 
-static sqlite3_stmt *
+/* Statements come from the database's cache: compiled once, not for
+ * every packet.  Declare them g_autoptr(SrvStatement), never finalize. */
+static SrvStatement *
 db_prepare (SrvPipeline  *self,
             const char   *sql,
             GError      **error)
 {
-  sqlite3_stmt *statement = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SrvStatement *statement;
 
-  if (sqlite3_prepare_v2 (srv_pipeline_get_db (self), sql, -1, &statement, NULL) != SQLITE_OK)
-    {
-      db_error (self, error);
-      return NULL;
-    }
+  statement = srv_database_statement (srv_server_get_database (self->server), sql, &local_error);
+  if (statement == NULL)
+    g_set_error (error, SRV_PIPELINE_ERROR, SRV_PIPELINE_ERROR_DATABASE,
+                 _("Pipeline: %s"), local_error->message);
   return statement;
 }
 
@@ -581,7 +581,7 @@ claim_main (SrvPipeline  *self,
             GError      **error)
 {
   ClaimCall *claim = data;
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   int rc;
 
   statement = db_prepare (self,
@@ -645,7 +645,7 @@ add_history (SrvPipeline  *self,
              const char   *detail,
              GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   statement = db_prepare (self,
                           "INSERT INTO packet_history (rid, stage, outcome, time, detail)"
@@ -693,7 +693,7 @@ set_packet (SrvPipeline  *self,
             gint64        next_attempt,
             GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   statement = db_prepare (self,
                           "UPDATE packet SET state = ?, stage = ?, reason_code = ?, attempts = ?,"
@@ -749,7 +749,7 @@ add_adjudication (SrvPipeline  *self,
                   SrvPacketJob *job,
                   GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *text = NULL;
 
@@ -869,7 +869,7 @@ batch_main (SrvPipeline  *self,
   /* The row may have changed since the claim: an administrator paused,
    * rejected or reprocessed it. */
   {
-    g_autoptr(sqlite3_stmt) statement = db_prepare (self, "SELECT state, stage, paused FROM packet WHERE rid = ?", error);
+    g_autoptr(SrvStatement) statement = db_prepare (self, "SELECT state, stage, paused FROM packet WHERE rid = ?", error);
 
     if (statement == NULL)
       goto fail;
@@ -1238,7 +1238,7 @@ read_state (SrvPipeline  *self,
             gboolean     *paused,
             GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   int rc;
 
   statement = db_prepare (self, "SELECT state, stage, registration_type, paused FROM packet WHERE rid = ?", error);
@@ -1283,7 +1283,7 @@ admin_change (SrvPipeline  *self,
               const char   *bind_text,
               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   statement = db_prepare (self, sql, error);
   if (statement == NULL)
@@ -1637,7 +1637,7 @@ lookup_machine_key_main (SrvPipeline  *self,
                          GError      **error)
 {
   KeyLookup *lookup = data;
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   const unsigned char *der;
   const void *blob;
   int length;
@@ -1706,7 +1706,7 @@ load_keys_main (SrvPipeline  *self,
 {
   KeysCall *call = data;
   g_autofree char *reference = g_strconcat (call->job->centre_id, "_", call->job->machine_id, NULL);
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   call->private_key = srv_packet_keys_get_private (srv_server_get_packet_keys (self->server), reference, error);
   if (call->private_key == NULL)

@@ -26,8 +26,6 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 struct _SrvUinPool
 {
   GObject      parent_instance;
@@ -48,19 +46,17 @@ database_error (SrvUinPool  *self,
   return FALSE;
 }
 
-static sqlite3_stmt *
+/* From the database's statement cache: compiled once for the life of
+ * the connection.  Declare them g_autoptr(SrvStatement), never finalize. */
+static SrvStatement *
 prepare (SrvUinPool  *self,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *statement = NULL;
+  SrvStatement *statement = srv_database_statement (self->database, sql, NULL);
 
-  if (sqlite3_prepare_v2 (srv_database_get_handle (self->database), sql, -1, &statement, NULL) != SQLITE_OK)
-    {
-      database_error (self, error);
-      return NULL;
-    }
-
+  if (statement == NULL)
+    database_error (self, error);
   return statement;
 }
 
@@ -121,7 +117,7 @@ gint64
 srv_uin_pool_count_available (SrvUinPool  *self,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
 
   g_return_val_if_fail (SRV_IS_UIN_POOL (self), -1);
 
@@ -156,7 +152,7 @@ srv_uin_pool_add (SrvUinPool  *self,
                   GError     **error)
 {
   sqlite3 *db;
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   guint count = 0;
 
   g_return_val_if_fail (SRV_IS_UIN_POOL (self), FALSE);
@@ -185,7 +181,7 @@ srv_uin_pool_add (SrvUinPool  *self,
       sqlite3_reset (statement);
     }
 
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
   if (sqlite3_exec (db, "RELEASE uin_pool_add", NULL, NULL, NULL) != SQLITE_OK)
     {
       database_error (self, error);
@@ -197,7 +193,7 @@ srv_uin_pool_add (SrvUinPool  *self,
   return TRUE;
 
 fail:
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
   sqlite3_exec (db, "ROLLBACK TO uin_pool_add; RELEASE uin_pool_add", NULL, NULL, NULL);
   return FALSE;
 }
@@ -319,7 +315,7 @@ srv_uin_pool_assign (SrvUinPool  *self,
                      const char  *rid,
                      GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   g_autofree char *uin = NULL;
 
   g_return_val_if_fail (SRV_IS_UIN_POOL (self), NULL);
@@ -331,7 +327,7 @@ srv_uin_pool_assign (SrvUinPool  *self,
   sqlite3_bind_text (statement, 1, rid, -1, SQLITE_STATIC);
   if (sqlite3_step (statement) == SQLITE_ROW)
     return g_strdup ((const char *) sqlite3_column_text (statement, 0));
-  g_clear_pointer (&statement, sqlite3_finalize);
+  g_clear_pointer (&statement, srv_statement_release);
 
   for (guint attempt = 0; attempt < 2 && uin == NULL; attempt++)
     {
@@ -348,7 +344,7 @@ srv_uin_pool_assign (SrvUinPool  *self,
           database_error (self, error);
           return NULL;
         }
-      g_clear_pointer (&statement, sqlite3_finalize);
+      g_clear_pointer (&statement, srv_statement_release);
 
       if (uin == NULL && !srv_uin_pool_refill (self, error))
         return NULL;
@@ -391,7 +387,7 @@ srv_uin_pool_lookup_rid (SrvUinPool  *self,
                          const char  *uin,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr(SrvStatement) statement = NULL;
   int rc;
 
   g_return_val_if_fail (SRV_IS_UIN_POOL (self), NULL);
