@@ -63,6 +63,41 @@ cpu_seconds (GSubprocess *process)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
+/* CPU seconds of the server's main thread (the main context: HTTP and
+ * every database call) and of its pipeline workers, from /proc; what
+ * other threads (GTask pools, TLS) used is the rest of cpu_seconds(). */
+static void
+thread_cpu_seconds (GSubprocess *process,
+                    double      *main_thread,
+                    double      *workers)
+{
+  g_autofree char *dir_path = g_strdup_printf ("/proc/%s/task", g_subprocess_get_identifier (process));
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *tid;
+
+  *main_thread = 0;
+  *workers = 0;
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, tid, "stat", NULL);
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+      double seconds;
+
+      if (!g_file_get_contents (path, &contents, NULL, NULL) || (after_name = strrchr (contents, ')')) == NULL)
+        continue;
+      fields = g_strsplit (after_name + 2, " ", -1);
+      if (g_strv_length (fields) < 13)
+        continue;
+      seconds = (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+      if (g_strcmp0 (tid, g_subprocess_get_identifier (process)) == 0)
+        *main_thread = seconds;
+      else if (strstr (contents, "(pipeline-") != NULL)
+        *workers += seconds;
+    }
+}
+
 static GSubprocess *
 start_server (PipelineTest *test)
 {
@@ -211,6 +246,10 @@ main (int   argc,
   double seconds;
   double cpu_before;
   double cpu_after;
+  double main_before;
+  double main_after;
+  double workers_before;
+  double workers_after;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || n_packets < 1 || workers < 1)
@@ -258,6 +297,7 @@ main (int   argc,
     sync_batch (test, packets, i, MIN (100, n_packets - i));
 
   cpu_before = cpu_seconds (server);
+  thread_cpu_seconds (server, &main_before, &workers_before);
   start = g_get_monotonic_time ();
   {
     Uploads uploads = { test, packets, 0, 0, 0, 0 };
@@ -274,6 +314,7 @@ main (int   argc,
   processed = g_get_monotonic_time ();
   final_rss = rss_kib (server);
   cpu_after = cpu_seconds (server);
+  thread_cpu_seconds (server, &main_after, &workers_after);
 
   seconds = (processed - start) / 1e6;
   g_print ("intake:          %.1f packets/s (uploads alone, processing alongside)\n",
@@ -282,6 +323,10 @@ main (int   argc,
            n_packets / seconds, n_packets, seconds, workers, biometrics ? "on" : "off");
   g_print ("server CPU:      %.1f ms a packet (%.0f packets per CPU-second; load average while measured: see uptime)\n",
            (cpu_after - cpu_before) * 1000.0 / n_packets, n_packets / (cpu_after - cpu_before));
+  g_print ("  of which:       main thread %.1f ms, pipeline workers %.1f ms, other threads %.1f ms\n",
+           (main_after - main_before) * 1000.0 / n_packets, (workers_after - workers_before) * 1000.0 / n_packets,
+           ((cpu_after - cpu_before) - (main_after - main_before) - (workers_after - workers_before)) * 1000.0 /
+           n_packets);
   g_print ("processed:       %" G_GINT64_FORMAT ", other states: %" G_GINT64_FORMAT "\n",
            pipeline_test_count (test, "SELECT count(*) FROM packet WHERE state = 'PROCESSED'"),
            pipeline_test_count (test, "SELECT count(*) FROM packet WHERE state <> 'PROCESSED'"));
