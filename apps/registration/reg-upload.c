@@ -189,8 +189,34 @@ declared_cb (GObject      *object,
   upload_next (g_steal_pointer (&task));
 }
 
+/* NEW, UPDATE or LOST, from the preview the flow recorded at sealing;
+ * the server's pipeline runs the stages of the declared process. */
+static const char *
+registration_type_of (RegStore   *store,
+                      const char *rid)
+{
+  g_autoptr(GBytes) preview = reg_store_load_preview (store, rid, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  const char *process;
+
+  if (preview == NULL ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (preview, NULL), g_bytes_get_size (preview), NULL))
+    return "NEW";
+  root = json_parser_get_root (parser);
+  process = JSON_NODE_HOLDS_OBJECT (root)
+            ? json_object_get_string_member_with_default (json_node_get_object (root), "process", NULL) : NULL;
+  if (g_strcmp0 (process, "UPDATE") == 0)
+    return "UPDATE";
+  if (g_strcmp0 (process, "LOST") == 0)
+    return "LOST";
+
+  return "NEW";
+}
+
 static JsonNode *
-build_declarations (GPtrArray *packets)
+build_declarations (RegStore  *store,
+                    GPtrArray *packets)
 {
   g_autoptr(JsonArray) entries = json_array_new ();
 
@@ -208,7 +234,7 @@ build_declarations (GPtrArray *packets)
         json_object_set_string_member (entry, "supervisorComment", packet->supervisor_reason);
       else
         json_object_set_null_member (entry, "supervisorComment");
-      json_object_set_string_member (entry, "registrationType", "NEW");
+      json_object_set_string_member (entry, "registrationType", registration_type_of (store, packet->rid));
       json_array_add_object_element (entries, entry);
     }
 
@@ -338,7 +364,7 @@ reg_upload_run_async (RegUpload           *self,
       return;
     }
 
-  request = build_declarations (run->packets);
+  request = build_declarations (store_of (self), run->packets);
   idem_client_call_async (reg_sync_get_client (self->sync), "POST", "/v1/registration/sync", request, NULL,
                           cancellable, declared_cb, g_steal_pointer (&task));
 }

@@ -36,6 +36,7 @@
 
 #include "server-test-util.h"
 #include "srv-demo-country.h"
+#include "srv-idrepo.h"
 #include "srv-init.h"
 #include "srv-pipeline.h"
 #include "srv-server.h"
@@ -88,6 +89,7 @@ static GHashTable *passwords;
 static char *socket_path;
 static RegApplication *app;
 static GtkWindow *window;
+static char *issued_uin;
 
 static GtkWidget *
 page (void)
@@ -546,6 +548,7 @@ test_new_registration (void)
   uin = server_text ("SELECT uin FROM uin_pool WHERE rid = ? AND status = 'ASSIGNED'", rid);
   g_assert_nonnull (uin);
   g_test_message ("%s was given UIN %s", rid, uin);
+  issued_uin = g_strdup (uin);
 
   status_path = g_strdup_printf ("/v1/packets/%s/status", rid);
   status = admin_call (&server, "GET", status_path, server.token, NULL);
@@ -563,6 +566,147 @@ test_new_registration (void)
   synced = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpstr (synced->server_status, ==, external);
   screenshot ("registration-e2e-14-synced");
+  sign_out ();
+}
+
+/* Update UIN on the same workstation: the resident given a UIN above
+ * comes back to change their email.  The operator starts from the home
+ * page's Update UIN, types the UIN, chooses the contact group and French
+ * as the second language (kept in the settings for the next form), and
+ * the same fingers prove who the resident is: the server's pipeline
+ * matches them 1:1 with the UIN's and updates the identity. */
+static void
+test_update_registration (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (REG_APPLICATION_ID);
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  g_autoptr(RegPacket) packet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *rid = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *identity_status = NULL;
+  RegFlow *flow;
+  RegDemographicsStep *form;
+  RegFaceStep *face;
+  RegFingersStep *fingers;
+  RegReviewPage *review;
+
+  if (issued_uin == NULL)
+    {
+      g_test_skip ("needs the UIN of /registration/e2e/new-registration");
+      return;
+    }
+
+  /* The last flow's reader is closed; its socket file goes so that this
+   * flow's reader can listen again. */
+  g_unlink (socket_path);
+
+  sign_in ("operator1");
+  activate (page (), "home-page.update-uin", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_FLOW (page ()));
+  flow = REG_FLOW (page ());
+  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
+  g_assert_true (reg_demographics_step_set_value (form, "UIN", NULL, issued_uin));
+  g_assert_null (reg_demographics_step_get_error (form, "UIN"));
+  reg_demographics_step_set_group_selected (form, "Contact", TRUE);
+  g_assert_false (reg_demographics_step_get_field_visible (form, "fullName"));
+  g_assert_true (reg_demographics_step_set_value (form, "email", NULL, "nadia.okonkwo@example.org"));
+  reg_demographics_step_set_secondary_language (form, "fra");
+  language = g_settings_get_string (settings, "secondary-language");
+  g_assert_cmpstr (language, ==, "fra");
+  screenshot ("registration-e2e-20-update-form");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_null (reg_flow_get_message (flow));
+  if (g_str_equal (reg_flow_get_step_name (flow), "documents"))
+    activate (GTK_WIDGET (flow), "flow.next", NULL);
+
+  face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      WAIT_UNTIL (!reg_face_step_get_starting (face));
+      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
+        break;
+      activate (GTK_WIDGET (face), "face.capture", NULL);
+    }
+  activate (GTK_WIDGET (face), "face.capture", NULL);
+  WAIT_UNTIL (!reg_face_step_get_busy (face));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
+
+  /* The same fingers as at enrolment, pressed again. */
+  fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
+  while (reg_fingers_step_get_current (fingers) != 0)
+    {
+      guint position = reg_fingers_step_get_current (fingers);
+      g_autoptr(SyntheticFinger) finger = synthetic_finger_new (300 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
+                                                                                             : SYNTHETIC_FINGER_LEFT_LOOP);
+      g_autofree guint8 *pixels = impression (finger, 40 + position);
+
+      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
+      if (feeder == NULL)
+        {
+          WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
+          feeder = hw_image_feeder_new (socket_path);
+        }
+      hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+      WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      g_assert_true (reg_fingers_step_is_captured (fingers, position));
+    }
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
+  screenshot ("registration-e2e-21-update-preview");
+  reg_flow_set_password (flow, password_of ("operator1"));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
+  rid = g_strdup (reg_flow_get_rid (flow));
+  activate (GTK_WIDGET (flow), "flow.finish", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  hw_image_feeder_wait_idle (feeder);
+
+  /* The next form offers French first, as the operator left it. */
+  activate (page (), "home-page.new-registration", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_FLOW (page ()));
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (REG_FLOW (page ()), "demographics"));
+  g_assert_cmpstr (reg_demographics_step_get_secondary_language (form), ==, "fra");
+  activate (page (), "flow.cancel", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+  sign_out ();
+
+  sign_in ("supervisor1");
+  activate (page (), "reg-window.show-review", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  review = REG_REVIEW_PAGE (page ());
+  g_assert_true (reg_review_page_select (review, rid));
+  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
+                         password_of ("supervisor1"));
+  activate (page (), "review-page.approve", NULL);
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  packet = reg_store_get_packet (store (), rid, NULL);
+  g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
+  activate (page (), "reg-window.show-home", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  activate (page (), "home-page.upload", NULL);
+  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+
+  WAIT_UNTIL (pipeline_settled (rid));
+  log_history (rid);
+  state = server_text ("SELECT state FROM packet WHERE rid = ?", rid);
+  g_assert_cmpstr (state, ==, "PROCESSED");
+  identity = srv_idrepo_lookup_uin (srv_server_get_idrepo (server.server), issued_uin, &identity_status, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (identity, "nadia.okonkwo@example.org"));
+  g_assert_nonnull (strstr (identity, "Nadia Okonkwo"));
+  screenshot ("registration-e2e-22-update-uploaded");
   sign_out ();
 }
 
@@ -616,6 +760,7 @@ main (int   argc,
   window = gui_test_start_application (G_APPLICATION (app));
 
   g_test_add_func ("/registration/e2e/new-registration", test_new_registration);
+  g_test_add_func ("/registration/e2e/update-registration", test_update_registration);
 
   status = g_test_run ();
 
@@ -626,6 +771,7 @@ main (int   argc,
   srv_test_cleanup ();
   hw_test_remove_socket_dir (socket_dir);
   g_free (socket_path);
+  g_free (issued_uin);
 
   return status;
 }
