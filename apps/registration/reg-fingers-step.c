@@ -105,6 +105,8 @@ update_rows (RegFingersStep *self)
         subtitle = g_strdup_printf (_("Missing: %s"), missing_reason_label (self->missing[position]));
       else if (position == self->current)
         subtitle = g_strdup (_("Next: place this finger on the reader"));
+      else if (self->introducer)
+        subtitle = g_strdup (_("Optional: one finger is enough"));
       else
         subtitle = g_strdup (_("Not captured yet"));
 
@@ -731,6 +733,7 @@ reg_fingers_step_set_introducer (RegFingersStep *self)
   g_return_if_fail (REG_IS_FINGERS_STEP (self));
 
   self->introducer = TRUE;
+  update_rows (self);
   gtk_widget_set_visible (self->missing_button, FALSE);
   gtk_widget_set_visible (self->exception_button, FALSE);
   set_status (self, _("Ask the introducer to place a finger on the reader. One finger is enough."));
