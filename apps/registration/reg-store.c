@@ -5,9 +5,11 @@
  * One directory holds everything the workstation must not lose:
  *
  *   registration.db   SQLite in WAL mode: packets and their states, sealed
- *                     previews, what the last sync downloaded, login failures
+ *                     previews and UINs, what the last sync downloaded,
+ *                     login failures
  *   packets/          the sealed packet files, named after their RID
- *   preview.key       the 32-byte AES-256-GCM key of the previews (0600)
+ *   preview.key       the 32-byte AES-256-GCM key of the previews and UINs
+ *                     (0600)
  *
  * Every change is one transaction, so a crash leaves each packet in exactly
  * one state; reg_store_check_packets() finds files that a crash left
@@ -30,6 +32,7 @@
 #define BUSY_TIMEOUT_MS   5000
 #define MAX_RID_LENGTH    64
 #define MAX_REASON_LENGTH 1024
+#define MAX_UIN_LENGTH    64
 #define PREVIEW_KEY_FILE  "preview.key"
 #define TEMPORARY_PREFIX  ".tmp-"
 
@@ -90,6 +93,16 @@ static const char schema_sql[] =
   "  failures     INTEGER NOT NULL,"
   "  last_failure INTEGER NOT NULL"
   ") STRICT;";
+
+/* Changes to the tables above, in order: step i brings the database's
+ * user_version from i to i + 1, so a store made by an older build is
+ * upgraded in place when it is opened.  A new database is made by
+ * schema_sql and then goes through every step. */
+static const char * const schema_upgrades[] = {
+  /* The UIN the server issued for the packet, sealed like a preview:
+   * nonce ‖ ciphertext ‖ tag. */
+  "ALTER TABLE packet ADD COLUMN sealed_uin BLOB;",
+};
 
 static void
 set_db_error (RegStore   *self,
@@ -196,7 +209,8 @@ column_strdup (sqlite3_stmt *stmt,
 
 #define PACKET_COLUMNS \
   "rid, path, packet_hash, size, operator_id, created, state, supervisor_id, " \
-  "supervisor_reason, decided, declared, uploaded, server_status, server_reason"
+  "supervisor_reason, decided, declared, uploaded, server_status, server_reason, " \
+  "sealed_uin IS NOT NULL"
 
 static RegPacket *
 packet_from_row (sqlite3_stmt *stmt)
@@ -217,6 +231,7 @@ packet_from_row (sqlite3_stmt *stmt)
   packet->uploaded = sqlite3_column_int64 (stmt, 11);
   packet->server_status = column_strdup (stmt, 12);
   packet->server_reason = column_strdup (stmt, 13);
+  packet->has_uin = sqlite3_column_int (stmt, 14) != 0;
 
   return packet;
 }
@@ -306,6 +321,118 @@ fail:
   return FALSE;
 }
 
+/* nonce ‖ AES-256-GCM(@plain) ‖ tag under the store's key, bound to @aad. */
+static GByteArray *
+seal_record (RegStore    *self,
+             const char  *aad_text,
+             GBytes      *plain,
+             GError     **error)
+{
+  g_autoptr(GBytes) aad = g_bytes_new (aad_text, strlen (aad_text));
+  g_autoptr(GBytes) sealed = NULL;
+  GByteArray *record;
+  guint8 nonce[IDEM_GCM_NONCE_SIZE];
+
+  if (!idem_crypto_random_bytes (nonce, sizeof nonce, error))
+    return NULL;
+
+  sealed = idem_aes_gcm_seal_bytes (self->preview_key, nonce, aad, plain, error);
+  if (sealed == NULL)
+    return NULL;
+
+  record = g_byte_array_sized_new (sizeof nonce + g_bytes_get_size (sealed));
+  g_byte_array_append (record, nonce, sizeof nonce);
+  g_byte_array_append (record, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+  return record;
+}
+
+/* The opposite of seal_record(): %NULL when @record was altered, is bound
+ * to other associated data or was sealed under another key. */
+static GBytes *
+open_record (RegStore     *self,
+             const char   *aad_text,
+             const guint8 *record,
+             gsize         length)
+{
+  g_autoptr(GBytes) aad = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (record == NULL || length < IDEM_GCM_NONCE_SIZE + IDEM_GCM_TAG_SIZE)
+    return NULL;
+
+  aad = g_bytes_new (aad_text, strlen (aad_text));
+  sealed = g_bytes_new (record + IDEM_GCM_NONCE_SIZE, length - IDEM_GCM_NONCE_SIZE);
+  return idem_aes_gcm_open_bytes (self->preview_key, record, aad, sealed, NULL);
+}
+
+/* A UIN's associated data names what it is as well as the packet, so a
+ * packet's sealed preview cannot be passed off as its UIN. */
+static char *
+uin_aad (const char *rid)
+{
+  return g_strconcat ("uin:", rid, NULL);
+}
+
+static gboolean
+check_uin (const char  *uin,
+           GError     **error)
+{
+  gsize length = uin != NULL ? strlen (uin) : 0;
+  gboolean ok = length > 0 && length <= MAX_UIN_LENGTH;
+
+  for (gsize i = 0; ok && i < length; i++)
+    ok = g_ascii_isdigit (uin[i]);
+
+  if (!ok)
+    g_set_error_literal (error, REG_STORE_ERROR, REG_STORE_ERROR_INVALID_ARGUMENT,
+                         _("A UIN must be 1 to 64 digits"));
+
+  return ok;
+}
+
+static gboolean
+upgrade_schema_locked (RegStore  *self,
+                       GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int version;
+
+  /* IMMEDIATE: two processes opening an old store at once upgrade it once. */
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  stmt = prepare_locked (self, "PRAGMA user_version", error);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    goto fail;
+  version = sqlite3_column_int (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (version > (int) G_N_ELEMENTS (schema_upgrades))
+    {
+      exec_locked (self, "ROLLBACK", NULL);
+      g_set_error (error, REG_STORE_ERROR, REG_STORE_ERROR_DATABASE,
+                   _("The workstation database %s/registration.db was written by a newer version of this application"),
+                   self->directory);
+      return FALSE;
+    }
+
+  for (guint i = (guint) version; i < G_N_ELEMENTS (schema_upgrades); i++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+
+      if (!exec_locked (self, schema_upgrades[i], error) || !exec_locked (self, set_version, error))
+        goto fail;
+    }
+
+  return exec_locked (self, "COMMIT", error);
+
+fail:
+  if (error != NULL && *error == NULL)
+    set_db_error (self, error, _("Could not upgrade"));
+  exec_locked (self, "ROLLBACK", NULL);
+  return FALSE;
+}
+
 static gboolean
 load_preview_key (RegStore  *self,
                   GError   **error)
@@ -381,12 +508,14 @@ open_database (RegStore  *self,
                    path);
       return FALSE;
     }
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   return exec_locked (self,
                       "PRAGMA foreign_keys = ON;"
                       "PRAGMA synchronous = FULL;",
                       error) &&
-         exec_locked (self, schema_sql, error);
+         exec_locked (self, schema_sql, error) &&
+         upgrade_schema_locked (self, error);
 }
 
 static void
@@ -694,11 +823,8 @@ reg_store_add_preview (RegStore    *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GBytes) aad = NULL;
-  g_autoptr(GBytes) sealed = NULL;
   g_autoptr(RegPacket) packet = NULL;
   g_autoptr(GByteArray) record = NULL;
-  guint8 nonce[IDEM_GCM_NONCE_SIZE];
 
   g_return_val_if_fail (REG_IS_STORE (self), FALSE);
   g_return_val_if_fail (preview_json != NULL, FALSE);
@@ -712,17 +838,9 @@ reg_store_add_preview (RegStore    *self,
   if (packet == NULL)
     return FALSE;
 
-  if (!idem_crypto_random_bytes (nonce, sizeof nonce, error))
+  record = seal_record (self, rid, preview_json, error);
+  if (record == NULL)
     return FALSE;
-
-  aad = g_bytes_new (rid, strlen (rid));
-  sealed = idem_aes_gcm_seal_bytes (self->preview_key, nonce, aad, preview_json, error);
-  if (sealed == NULL)
-    return FALSE;
-
-  record = g_byte_array_sized_new (sizeof nonce + g_bytes_get_size (sealed));
-  g_byte_array_append (record, nonce, sizeof nonce);
-  g_byte_array_append (record, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
 
   stmt = prepare_locked (self, "INSERT OR REPLACE INTO preview (rid, sealed) VALUES (?, ?)", error);
   if (stmt == NULL)
@@ -756,12 +874,7 @@ reg_store_load_preview (RegStore    *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GBytes) aad = NULL;
-  g_autoptr(GBytes) sealed = NULL;
-  g_autoptr(GError) crypto_error = NULL;
   GBytes *preview;
-  const guint8 *record;
-  int length;
   int status;
 
   g_return_val_if_fail (REG_IS_STORE (self), NULL);
@@ -789,18 +902,10 @@ reg_store_load_preview (RegStore    *self,
       return NULL;
     }
 
-  record = sqlite3_column_blob (stmt, 0);
-  length = sqlite3_column_bytes (stmt, 0);
-  if (length < IDEM_GCM_NONCE_SIZE + IDEM_GCM_TAG_SIZE)
-    goto corrupt;
-
-  aad = g_bytes_new (rid, strlen (rid));
-  sealed = g_bytes_new (record + IDEM_GCM_NONCE_SIZE, (gsize) length - IDEM_GCM_NONCE_SIZE);
-  preview = idem_aes_gcm_open_bytes (self->preview_key, record, aad, sealed, &crypto_error);
+  preview = open_record (self, rid, sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
   if (preview != NULL)
     return preview;
 
-corrupt:
   g_set_error (error, REG_STORE_ERROR, REG_STORE_ERROR_CORRUPT,
                _("The preview of packet %s does not open: it was altered or sealed on another workstation"),
                rid);
@@ -865,6 +970,48 @@ reg_store_list_packets (RegStore        *self,
     return NULL;
 
   sqlite3_bind_int (stmt, 1, state);
+  packets = g_ptr_array_new_with_free_func ((GDestroyNotify) reg_packet_free);
+  while ((status = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (packets, packet_from_row (stmt));
+
+  if (status != SQLITE_DONE)
+    {
+      set_db_error (self, error, _("Could not list packets"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&packets);
+}
+
+/**
+ * reg_store_list_recent_packets:
+ * @self: a #RegStore
+ * @limit: the most packets to list
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type RegPacket): at most @limit
+ *   packets in any state, newest first, or %NULL with @error set
+ */
+GPtrArray *
+reg_store_list_recent_packets (RegStore  *self,
+                               guint      limit,
+                               GError   **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) packets = NULL;
+  int status;
+
+  g_return_val_if_fail (REG_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = prepare_locked (self, "SELECT " PACKET_COLUMNS " FROM packet ORDER BY created DESC, rid DESC LIMIT ?",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, limit);
   packets = g_ptr_array_new_with_free_func ((GDestroyNotify) reg_packet_free);
   while ((status = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (packets, packet_from_row (stmt));
@@ -1105,10 +1252,13 @@ reg_store_mark_uploaded (RegStore    *self,
  * @rid: a stored packet
  * @server_status: the status the server reports
  * @server_reason: (nullable): its reason or detail
+ * @uin: (nullable): the UIN the server issued or found for the packet
  * @error: return location for a #GError
  *
  * Records the server's latest word on a packet, as the status sync brings
- * it back.
+ * it back, in one statement.  @uin is kept sealed under the store's key,
+ * with the RID in its associated data; a %NULL @uin leaves a UIN already
+ * recorded, since a UIN, once issued, stays the resident's.
  *
  * Returns: %TRUE when recorded
  */
@@ -1117,11 +1267,13 @@ reg_store_set_server_status (RegStore    *self,
                              const char  *rid,
                              const char  *server_status,
                              const char  *server_reason,
+                             const char  *uin,
                              GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(RegPacket) packet = NULL;
+  g_autoptr(GByteArray) sealed_uin = NULL;
 
   g_return_val_if_fail (REG_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1130,19 +1282,38 @@ reg_store_set_server_status (RegStore    *self,
     return FALSE;
   if (server_reason != NULL && !check_text (server_reason, _("server reason"), error))
     return FALSE;
+  if (uin != NULL && !check_uin (uin, error))
+    return FALSE;
 
   locker = g_mutex_locker_new (&self->mutex);
   packet = get_packet_locked (self, rid, error);
   if (packet == NULL)
     return FALSE;
 
-  stmt = prepare_locked (self, "UPDATE packet SET server_status = ?, server_reason = ? WHERE rid = ?", error);
+  if (uin != NULL)
+    {
+      g_autofree char *aad = uin_aad (rid);
+      g_autoptr(GBytes) plain = g_bytes_new (uin, strlen (uin));
+
+      sealed_uin = seal_record (self, aad, plain, error);
+      if (sealed_uin == NULL)
+        return FALSE;
+    }
+
+  stmt = prepare_locked (self,
+                         "UPDATE packet SET server_status = ?, server_reason = ?,"
+                         " sealed_uin = coalesce (?, sealed_uin) WHERE rid = ?",
+                         error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, server_status, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, server_reason, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, rid, -1, SQLITE_TRANSIENT);
+  if (sealed_uin != NULL)
+    sqlite3_bind_blob (stmt, 3, sealed_uin->data, (int) sealed_uin->len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 3);
+  sqlite3_bind_text (stmt, 4, rid, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       set_db_error (self, error, _("Could not record the server status"));
@@ -1150,6 +1321,69 @@ reg_store_set_server_status (RegStore    *self,
     }
 
   return TRUE;
+}
+
+/**
+ * reg_store_load_uin:
+ * @self: a #RegStore
+ * @rid: a stored packet's registration ID
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the UIN recorded by
+ *   reg_store_set_server_status(), or %NULL with @error set
+ *   (%REG_STORE_ERROR_NOT_FOUND when the packet or its UIN is unknown,
+ *   %REG_STORE_ERROR_CORRUPT when the sealed UIN does not open)
+ */
+char *
+reg_store_load_uin (RegStore    *self,
+                    const char  *rid,
+                    GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autofree char *aad = NULL;
+  g_autofree char *uin = NULL;
+  int status;
+
+  g_return_val_if_fail (REG_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_rid (rid, error))
+    return NULL;
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = prepare_locked (self, "SELECT sealed_uin FROM packet WHERE rid = ? AND sealed_uin IS NOT NULL", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, rid, -1, SQLITE_TRANSIENT);
+  status = sqlite3_step (stmt);
+  if (status == SQLITE_DONE)
+    {
+      g_set_error (error, REG_STORE_ERROR, REG_STORE_ERROR_NOT_FOUND,
+                   _("No UIN is known on this workstation for packet %s"), rid);
+      return NULL;
+    }
+  if (status != SQLITE_ROW)
+    {
+      set_db_error (self, error, _("Could not read a UIN"));
+      return NULL;
+    }
+
+  aad = uin_aad (rid);
+  plain = open_record (self, aad, sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+  if (plain != NULL)
+    uin = g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+  if (uin == NULL || !check_uin (uin, NULL))
+    {
+      g_set_error (error, REG_STORE_ERROR, REG_STORE_ERROR_CORRUPT,
+                   _("The UIN of packet %s does not open: it was altered or sealed on another workstation"),
+                   rid);
+      return NULL;
+    }
+
+  return g_steal_pointer (&uin);
 }
 
 static RegPacketProblem

@@ -100,6 +100,8 @@ typedef enum
  *   (`RECEIVED`, `PROCESSING`, `PROCESSED`, `REREGISTER`, `REJECTED`, …)
  * @server_reason: (nullable): the reason or detail that came with it
  * @problem: set by reg_store_check_packets(), 0 otherwise
+ * @has_uin: whether the server told the packet's UIN; read it with
+ *   reg_store_load_uin()
  *
  * One stored packet, as a copy: changing it changes nothing in the store.
  */
@@ -120,6 +122,7 @@ typedef struct
   char             *server_status;
   char             *server_reason;
   RegPacketProblem  problem;
+  gboolean          has_uin;
 } RegPacket;
 
 #define REG_TYPE_PACKET (reg_packet_get_type ())
@@ -163,6 +166,9 @@ RegPacket  *reg_store_get_packet           (RegStore        *self,
 GPtrArray  *reg_store_list_packets         (RegStore        *self,
                                             RegPacketState   state,
                                             GError         **error);
+GPtrArray  *reg_store_list_recent_packets  (RegStore        *self,
+                                            guint            limit,
+                                            GError         **error);
 guint       reg_store_count_packets        (RegStore        *self,
                                             RegPacketState   state,
                                             gint64           created_since);
@@ -183,6 +189,10 @@ gboolean    reg_store_set_server_status    (RegStore        *self,
                                             const char      *rid,
                                             const char      *server_status,
                                             const char      *server_reason,
+                                            const char      *uin,
+                                            GError         **error);
+char       *reg_store_load_uin             (RegStore        *self,
+                                            const char      *rid,
                                             GError         **error);
 GPtrArray  *reg_store_check_packets        (RegStore        *self,
                                             guint           *n_temporary_removed,

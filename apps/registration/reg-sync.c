@@ -450,6 +450,7 @@ apply_statuses (RegSync     *self,
 
       if (!reg_store_set_server_status (store, rid, status,
                                         json_object_get_string_member_with_default (entry, "reasonCode", NULL),
+                                        json_object_get_string_member_with_default (entry, "uin", NULL),
                                         error))
         return FALSE;
     }
@@ -457,7 +458,8 @@ apply_statuses (RegSync     *self,
   return TRUE;
 }
 
-/* Packets the server has not finished with: their status may change. */
+/* Packets the server has not finished with: their status may change.  A
+ * processed packet is followed until its UIN has come back too. */
 static GPtrArray *
 packets_to_follow (RegSync *self)
 {
@@ -469,7 +471,10 @@ packets_to_follow (RegSync *self)
     {
       const RegPacket *packet = g_ptr_array_index (uploaded, i);
 
-      if (g_strcmp0 (packet->server_status, "PROCESSED") != 0 &&
+      gboolean processed = g_strcmp0 (packet->server_status, "PROCESSED") == 0 ||
+                           g_strcmp0 (packet->server_status, "UIN_GENERATED") == 0;
+
+      if (!(processed && packet->has_uin) &&
           g_strcmp0 (packet->server_status, "REJECTED") != 0 &&
           g_strcmp0 (packet->server_status, "REREGISTER") != 0)
         g_ptr_array_add (rids, g_strdup (packet->rid));

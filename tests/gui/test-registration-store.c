@@ -9,6 +9,7 @@
 #include "reg-store.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #define HASH_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -148,7 +149,7 @@ test_store_lifecycle (void)
   g_assert_true (reg_store_mark_uploaded (store, "10001100010000120261122040500", "RECEIVED", &error));
   g_assert_no_error (error);
   g_assert_true (reg_store_set_server_status (store, "10001100010000120261122040500", "PROCESSED",
-                                              "UIN_GENERATED", &error));
+                                              "UIN_GENERATED", NULL, &error));
   g_assert_no_error (error);
 
   g_clear_pointer (&packet, reg_packet_free);
@@ -304,6 +305,196 @@ test_store_preview (void)
   g_clear_object (&other);
   remove_tree (directory);
   remove_tree (other_directory);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  return g_strstr_len (contents, length, needle) != NULL;
+}
+
+static void
+exec_sql (const char *db_path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_store_uin (void)
+{
+  const char *rid = "10001100010000120261122040500";
+  const char *uin = "4827305916";
+  g_autofree char *directory = make_directory ();
+  g_autofree char *db_path = g_build_filename (directory, "registration.db", NULL);
+  g_autofree char *wal_path = g_build_filename (directory, "registration.db-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RegStore) store = NULL;
+  g_autoptr(RegPacket) packet = NULL;
+  g_autoptr(GBytes) preview = g_bytes_new_static ("{}", 2);
+  g_autofree char *path = NULL;
+  g_autofree char *loaded = NULL;
+  const char *bad_uins[] = { "", "48273O5916", "4827 305916", "-4827305916",
+                             "12345678901234567890123456789012345678901234567890123456789012345" };
+
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  path = add_packet (store, rid, "operator1");
+  g_free (add_packet (store, "10001100010000220261122040600", "operator1"));
+  g_free (add_packet (store, "10001100010000320261122040700", "operator1"));
+  g_assert_true (reg_store_add_preview (store, rid, preview, &error));
+  g_assert_no_error (error);
+
+  /* No UIN until the server tells one. */
+  packet = reg_store_get_packet (store, rid, &error);
+  g_assert_no_error (error);
+  g_assert_false (packet->has_uin);
+  g_assert_null (reg_store_load_uin (store, rid, &error));
+  g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (reg_store_set_server_status (store, rid, "UIN_GENERATED", NULL, uin, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&packet, reg_packet_free);
+  packet = reg_store_get_packet (store, rid, &error);
+  g_assert_true (packet->has_uin);
+  g_assert_cmpstr (packet->server_status, ==, "UIN_GENERATED");
+  loaded = reg_store_load_uin (store, rid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded, ==, uin);
+  g_clear_pointer (&loaded, g_free);
+
+  /* What is not a UIN is refused and changes nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_uins); i++)
+    {
+      g_assert_false (reg_store_set_server_status (store, rid, "PROCESSED", "X", bad_uins[i], &error));
+      g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+    }
+  g_assert_false (reg_store_set_server_status (store, "10001100010000920261122040900", "PROCESSED", NULL, uin,
+                                               &error));
+  g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (reg_store_load_uin (store, "../registration", &error));
+  g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* A later status without a UIN keeps the one issued. */
+  g_assert_true (reg_store_set_server_status (store, rid, "UIN_GENERATED", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&packet, reg_packet_free);
+  packet = reg_store_get_packet (store, rid, &error);
+  g_assert_cmpstr (packet->server_status, ==, "UIN_GENERATED");
+  g_assert_null (packet->server_reason);
+  loaded = reg_store_load_uin (store, rid, &error);
+  g_assert_cmpstr (loaded, ==, uin);
+  g_clear_pointer (&loaded, g_free);
+
+  /* Newest first, with the UIN flag. */
+  {
+    g_autoptr(GPtrArray) recent = reg_store_list_recent_packets (store, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (recent->len, ==, 2);
+    g_assert_cmpstr (((RegPacket *) g_ptr_array_index (recent, 0))->rid, ==, "10001100010000320261122040700");
+    g_assert_cmpstr (((RegPacket *) g_ptr_array_index (recent, 1))->rid, ==, "10001100010000220261122040600");
+    g_assert_false (((RegPacket *) g_ptr_array_index (recent, 0))->has_uin);
+    g_clear_pointer (&recent, g_ptr_array_unref);
+    recent = reg_store_list_recent_packets (store, 10, &error);
+    g_assert_cmpuint (recent->len, ==, 3);
+    g_assert_cmpstr (((RegPacket *) g_ptr_array_index (recent, 2))->rid, ==, rid);
+    g_assert_true (((RegPacket *) g_ptr_array_index (recent, 2))->has_uin);
+  }
+
+  /* Sealed at rest, and it survives closing and opening the store. */
+  g_clear_object (&store);
+  g_assert_false (file_contains (db_path, uin));
+  g_assert_false (file_contains (wal_path, uin));
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  loaded = reg_store_load_uin (store, rid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded, ==, uin);
+  g_clear_pointer (&loaded, g_free);
+  g_clear_object (&store);
+
+  /* Bound to its packet and to being a UIN: the packet's sealed preview
+   * put in its place does not open as one. */
+  exec_sql (db_path, "UPDATE packet SET sealed_uin = (SELECT sealed FROM preview WHERE rid = packet.rid)"
+            " WHERE rid = '10001100010000120261122040500'");
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  g_assert_null (reg_store_load_uin (store, rid, &error));
+  g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  g_clear_object (&store);
+  remove_tree (directory);
+}
+
+/* The packet table as the first release of the store made it, before it
+ * kept UINs, with no user_version. */
+static const char old_schema[] =
+  "PRAGMA journal_mode = WAL;"
+  "CREATE TABLE packet ("
+  "  rid TEXT PRIMARY KEY NOT NULL, path TEXT NOT NULL, packet_hash TEXT NOT NULL, size INTEGER NOT NULL,"
+  "  operator_id TEXT NOT NULL, created INTEGER NOT NULL, state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),"
+  "  supervisor_id TEXT, supervisor_reason TEXT, decided INTEGER NOT NULL DEFAULT 0,"
+  "  declared INTEGER NOT NULL DEFAULT 0, uploaded INTEGER NOT NULL DEFAULT 0,"
+  "  server_status TEXT, server_reason TEXT"
+  ") STRICT;"
+  "CREATE INDEX packet_by_state ON packet (state, created);"
+  "INSERT INTO packet (rid, path, packet_hash, size, operator_id, created, state, server_status)"
+  "  VALUES ('10001100010000120261122040500', 'p', '" HASH_ZERO "', 10, 'operator1', 1790000000, 4, 'PROCESSING');";
+
+static void
+test_store_upgrade (void)
+{
+  g_autofree char *directory = make_directory ();
+  g_autofree char *db_path = g_build_filename (directory, "registration.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RegStore) store = NULL;
+  g_autoptr(RegPacket) packet = NULL;
+  g_autofree char *loaded = NULL;
+
+  exec_sql (db_path, old_schema);
+
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  packet = reg_store_get_packet (store, "10001100010000120261122040500", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (packet->server_status, ==, "PROCESSING");
+  g_assert_cmpint (packet->created, ==, 1790000000);
+  g_assert_false (packet->has_uin);
+  g_assert_true (reg_store_set_server_status (store, packet->rid, "UIN_GENERATED", NULL, "4827305916", &error));
+  g_assert_no_error (error);
+
+  /* Opened again, the upgraded store is left as it is. */
+  g_clear_object (&store);
+  store = reg_store_new (directory, &error);
+  g_assert_no_error (error);
+  loaded = reg_store_load_uin (store, packet->rid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded, ==, "4827305916");
+  g_clear_object (&store);
+
+  /* A store from a newer build is not touched. */
+  exec_sql (db_path, "PRAGMA user_version = 99");
+  g_assert_null (reg_store_new (directory, &error));
+  g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_DATABASE);
+  g_clear_error (&error);
+
+  remove_tree (directory);
 }
 
 static void
@@ -578,6 +769,8 @@ main (int   argc,
   g_test_add_func ("/registration/store/lifecycle", test_store_lifecycle);
   g_test_add_func ("/registration/store/refuses-bad-input", test_store_refuses_bad_input);
   g_test_add_func ("/registration/store/preview", test_store_preview);
+  g_test_add_func ("/registration/store/uin", test_store_uin);
+  g_test_add_func ("/registration/store/upgrade", test_store_upgrade);
   g_test_add_func ("/registration/store/recovery", test_store_recovery);
   g_test_add_func ("/registration/store/login-failures", test_store_login_failures);
   g_test_add_func ("/registration/machine/key", test_machine_key);
