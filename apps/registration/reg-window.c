@@ -13,6 +13,7 @@
 #include "reg-idle-logout.h"
 #include "reg-login-page.h"
 #include "reg-machine-page.h"
+#include "reg-packets-page.h"
 #include "reg-password.h"
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
@@ -38,6 +39,7 @@ struct _RegWindow
   RegLoginPage         *login_page;
   RegHomePage          *home_page;
   RegReviewPage        *review_page;
+  RegPacketsPage       *packets_page;
   GtkWidget            *flow;
   GtkWidget            *error_page;
   GCancellable         *cancellable;
@@ -112,6 +114,7 @@ build_session_pages (RegWindow *self)
 {
   remove_page (self, (GtkWidget **) &self->home_page);
   remove_page (self, (GtkWidget **) &self->review_page);
+  remove_page (self, (GtkWidget **) &self->packets_page);
   remove_page (self, &self->flow);
 
   if (self->user_id == NULL)
@@ -188,6 +191,11 @@ reg_window_build_pages (RegWindow *self)
         {
           self->review_page = reg_review_page_new (self->machine, self->user_id);
           add_page (self, GTK_WIDGET (self->review_page), "review");
+        }
+      else if (g_strcmp0 (visible, "packets") == 0)
+        {
+          self->packets_page = reg_packets_page_new (self->machine);
+          add_page (self, GTK_WIDGET (self->packets_page), "packets");
         }
     }
 
@@ -364,6 +372,25 @@ show_home_action (GtkWidget  *widget,
   reg_home_page_refresh (self->home_page);
   show_page (self, "home", TRUE);
   remove_page (self, (GtkWidget **) &self->review_page);
+  remove_page (self, (GtkWidget **) &self->packets_page);
+}
+
+/* Built anew each time, so it lists what the last sync brought and shows
+ * every UIN masked again. */
+static void
+show_packets_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RegWindow *self = REG_WINDOW (widget);
+
+  if (self->user_id == NULL)
+    return;
+
+  remove_page (self, (GtkWidget **) &self->packets_page);
+  self->packets_page = reg_packets_page_new (self->machine);
+  add_page (self, GTK_WIDGET (self->packets_page), "packets");
+  show_page (self, "packets", TRUE);
 }
 
 static void
@@ -593,6 +620,7 @@ reg_window_class_init (RegWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "reg-window.show-login", NULL, show_login_action);
   gtk_widget_class_install_action (widget_class, "reg-window.show-home", NULL, show_home_action);
   gtk_widget_class_install_action (widget_class, "reg-window.show-review", NULL, show_review_action);
+  gtk_widget_class_install_action (widget_class, "reg-window.show-packets", NULL, show_packets_action);
   gtk_widget_class_install_action (widget_class, "reg-window.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "reg-window.new-registration", NULL, new_registration_action);
   gtk_widget_class_install_action (widget_class, "reg-window.update-uin", NULL, update_uin_action);

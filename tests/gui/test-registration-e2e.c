@@ -13,7 +13,9 @@
  * the packet on the review page; the home page uploads it.  The server's
  * pipeline must then issue a UIN for that RID (read from the server's own
  * UIN pool and from its status API), and the status sync must bring
- * UIN_GENERATED back to the workstation.  Every step is saved as a screenshot.
+ * UIN_GENERATED and that UIN back to the workstation, where the
+ * Registrations page shows it masked until the operator reveals it.  Every
+ * step is saved as a screenshot.
  */
 
 #include "config.h"
@@ -29,6 +31,7 @@
 #include "reg-home-page.h"
 #include "reg-login-page.h"
 #include "reg-machine-page.h"
+#include "reg-packets-page.h"
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
 #include "reg-window.h"
@@ -352,7 +355,9 @@ fill_form (RegDemographicsStep *form)
   g_assert_true (reg_demographics_step_set_value (form, "region", NULL, "VRD-N"));
   g_assert_true (reg_demographics_step_set_value (form, "province", NULL, "VRD-N-HL"));
   g_assert_true (reg_demographics_step_set_value (form, "city", NULL, "AMB"));
-  g_assert_true (reg_demographics_step_set_value (form, "zone", NULL, "10101"));
+  /* The zone dropdown lists the city's zones, not its postal codes. */
+  g_assert_false (reg_demographics_step_set_value (form, "zone", NULL, "10101"));
+  g_assert_true (reg_demographics_step_set_value (form, "zone", NULL, "AMB-OT"));
   g_assert_true (reg_demographics_step_set_value (form, "postalCode", NULL, "10101"));
   g_assert_true (reg_demographics_step_set_value (form, "email", NULL, "nadia@example.org"));
 }
@@ -511,6 +516,67 @@ log_history (const char *rid)
   sqlite3_finalize (stmt);
 }
 
+/* The UIN the server issued comes back sealed into the workstation's
+ * store, and the Registrations page shows it masked, then whole. */
+static void
+show_uin (const char *rid,
+          const char *uin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RegPacket) packet = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *identity_status = NULL;
+  g_autofree char *tail = g_strdup (uin + strlen (uin) - 4);
+  g_autofree char *shown = NULL;
+  RegPacketsPage *packets;
+
+  identity = srv_idrepo_lookup_uin (srv_server_get_idrepo (server.server), uin, &identity_status, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (identity, "Nadia Okonkwo"));
+
+  packet = reg_store_get_packet (store (), rid, &error);
+  g_assert_no_error (error);
+  g_assert_true (packet->has_uin);
+  stored = reg_store_load_uin (store (), rid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, uin);
+
+  activate (page (), "reg-window.show-packets", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_PACKETS_PAGE (page ()));
+  packets = REG_PACKETS_PAGE (page ());
+  g_assert_cmpuint (reg_packets_page_get_n_packets (packets), ==, 1);
+  gui_test_assert_label (page (), rid);
+  gui_test_assert_accessible (page ());
+
+  /* Masked: only the last digits show. */
+  shown = g_strdup (reg_packets_page_get_uin_text (packets, rid));
+  g_assert_nonnull (shown);
+  g_assert_cmpstr (shown, !=, uin);
+  g_assert_true (g_str_has_suffix (shown, tail));
+  g_assert_null (strstr (shown, uin));
+  g_assert_null (gui_test_find_label (page (), uin));
+  gui_test_assert_label (page (), "Show UIN");
+  screenshot ("registration-e2e-15-registrations");
+
+  activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, uin);
+  gui_test_assert_label (page (), uin);
+  gui_test_assert_label (page (), "Hide UIN");
+  screenshot ("registration-e2e-16-uin-shown");
+
+  /* And hidden again. */
+  activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
+  g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, shown);
+  g_assert_null (gui_test_find_label (page (), uin));
+
+  activate (page (), "reg-window.show-home", NULL);
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (REG_IS_HOME_PAGE (page ()));
+}
+
 static void
 test_new_registration (void)
 {
@@ -566,6 +632,7 @@ test_new_registration (void)
   synced = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpstr (synced->server_status, ==, external);
   screenshot ("registration-e2e-14-synced");
+  show_uin (rid, uin);
   sign_out ();
 }
 
