@@ -3,12 +3,18 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  * The Republic of Veridia: a country, two regions (the zones), a province
- * in each, two cities in each province and two postal codes in each city;
- * a registration centre in Ambara and one in Port Selene, open Monday to
- * Friday 08:00–17:00 and Saturday morning, closed on Independence Day;
- * two machines and two devices at each centre; the users operator1,
- * supervisor1 and admin; master data in English, French and Arabic; the
- * default ID schema and UI spec published as version 1.
+ * in each, two cities in each province, two zones in each city and a postal
+ * code in each zone; a registration centre in Ambara and one in Port
+ * Selene, open Monday to Friday 08:00–17:00 and Saturday morning, closed on
+ * Independence Day; two machines and two devices at each centre; the users
+ * operator1, supervisor1 and admin; master data in English, French and
+ * Arabic; the default ID schema and UI spec published as version 1.
+ *
+ * The address levels are the ones the registration form asks for: region,
+ * province, city and zone, locationHierarchyLevel 1 to 4 in the UI spec, as
+ * in MOSIP's hierarchy.  The form's zone, a part of a city, is not the
+ * administrative zone that users and centres are mapped on: that is a
+ * location marked is_zone, the regions here.
  *
  * Everything is written in one transaction, at one sync clock version, so
  * a machine's first sync downloads it whole.  Passwords are generated and
@@ -65,14 +71,22 @@ static const Location locations[] = {
   { "TES", "VRD-N-HL", 3, "City", FALSE, "Tesso", "Tesso", "تيسو" },
   { "PSL", "VRD-C-BY", 3, "City", FALSE, "Port Selene", "Port-Sélène", "بورت سيلين" },
   { "MRB", "VRD-C-BY", 3, "City", FALSE, "Maribay", "Maribaie", "ماريباي" },
-  { "10101", "AMB", 4, "Postal code", FALSE, "10101", "10101", "10101" },
-  { "10102", "AMB", 4, "Postal code", FALSE, "10102", "10102", "10102" },
-  { "10201", "TES", 4, "Postal code", FALSE, "10201", "10201", "10201" },
-  { "10202", "TES", 4, "Postal code", FALSE, "10202", "10202", "10202" },
-  { "20101", "PSL", 4, "Postal code", FALSE, "20101", "20101", "20101" },
-  { "20102", "PSL", 4, "Postal code", FALSE, "20102", "20102", "20102" },
-  { "20201", "MRB", 4, "Postal code", FALSE, "20201", "20201", "20201" },
-  { "20202", "MRB", 4, "Postal code", FALSE, "20202", "20202", "20202" },
+  { "AMB-OT", "AMB", 4, "Zone", FALSE, "Old Town", "Vieille-Ville", "المدينة القديمة" },
+  { "AMB-RS", "AMB", 4, "Zone", FALSE, "Riverside", "Bord-de-Rivière", "ضفة النهر" },
+  { "TES-MK", "TES", 4, "Zone", FALSE, "Market Quarter", "Quartier du Marché", "حي السوق" },
+  { "TES-HS", "TES", 4, "Zone", FALSE, "Hillside", "Coteau", "سفح التل" },
+  { "PSL-HB", "PSL", 4, "Zone", FALSE, "Harbour", "Port", "الميناء" },
+  { "PSL-LH", "PSL", 4, "Zone", FALSE, "Lighthouse", "Le Phare", "المنارة" },
+  { "MRB-BF", "MRB", 4, "Zone", FALSE, "Beachfront", "Front de mer", "الواجهة البحرية" },
+  { "MRB-SM", "MRB", 4, "Zone", FALSE, "Salt Marsh", "Marais salant", "السبخة" },
+  { "10101", "AMB-OT", 5, "Postal code", FALSE, "10101", "10101", "10101" },
+  { "10102", "AMB-RS", 5, "Postal code", FALSE, "10102", "10102", "10102" },
+  { "10201", "TES-MK", 5, "Postal code", FALSE, "10201", "10201", "10201" },
+  { "10202", "TES-HS", 5, "Postal code", FALSE, "10202", "10202", "10202" },
+  { "20101", "PSL-HB", 5, "Postal code", FALSE, "20101", "20101", "20101" },
+  { "20102", "PSL-LH", 5, "Postal code", FALSE, "20102", "20102", "20102" },
+  { "20201", "MRB-BF", 5, "Postal code", FALSE, "20201", "20201", "20201" },
+  { "20202", "MRB-SM", 5, "Postal code", FALSE, "20202", "20202", "20202" },
 };
 
 typedef struct

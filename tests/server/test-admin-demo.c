@@ -91,14 +91,21 @@ test_seeded_contents (AdminFixture  *fixture,
 
   admin_fixture_start (fixture);
 
-  /* A country, two regions (the zones), two provinces, four cities, eight
-   * postal codes: each one level below its parent. */
-  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location"), ==, 17);
+  /* A country, two regions (the administrative zones), two provinces, four
+   * cities, eight city zones, eight postal codes: each one level below its
+   * parent, the zones at the level the UI spec's Zone dropdown lists. */
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location"), ==, 25);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE level = 0 AND parent_code IS NULL"), ==, 1);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE is_zone"), ==, 2);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE is_zone AND level = 1"), ==, 2);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location c JOIN location p ON p.code = c.parent_code"
-                                    " WHERE c.level = p.level + 1"), ==, 16);
-  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE level = 4"), ==, 8);
+                                    " WHERE c.level = p.level + 1"), ==, 24);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE level = 4 AND level_name = 'Zone'"), ==, 8);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location WHERE level = 5 AND level_name = 'Postal code'"), ==, 8);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM location c JOIN location p ON p.code = c.parent_code"
+                                    " WHERE c.level = 4 AND p.level_name = 'City'"), ==, 8);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(DISTINCT json_extract (names, '$.ara')) FROM location"
+                                    " WHERE level = 4"), ==, 8);
   names = admin_query_text (fixture, "SELECT names FROM location WHERE level = 0");
   g_assert_nonnull (strstr (names, "\"eng\""));
   g_assert_nonnull (strstr (names, "\"fra\""));
