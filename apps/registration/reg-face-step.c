@@ -525,10 +525,9 @@ reg_face_step_init (RegFaceStep *self)
   self->preview = GTK_PICTURE (gtk_picture_new ());
   gtk_picture_set_can_shrink (self->preview, TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->preview), 320, 240);
-  /* At its own size in the middle of the space, not stretched. */
-  gtk_widget_set_vexpand (GTK_WIDGET (self->preview), TRUE);
+  /* At its own size, not stretched; the step's content stays together in
+   * the middle of the page. */
   gtk_widget_set_halign (GTK_WIDGET (self->preview), GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (GTK_WIDGET (self->preview), GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->preview), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Camera picture"), -1);
   self->status_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->status_label, TRUE);
@@ -539,6 +538,7 @@ reg_face_step_init (RegFaceStep *self)
 
   gtk_widget_set_margin_top (box, 18);
   gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->preview));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_label));
   gtk_box_append (GTK_BOX (box), button);
