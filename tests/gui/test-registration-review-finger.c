@@ -9,7 +9,8 @@
  * no packet and counts toward the sign-in lockout; once locked out, the
  * supervisor cannot sign until the lockout ends.  The right finger
  * approves one packet and rejects another with a reason from master data.
- * A supervisor with no enrolled finger is told to use the password.
+ * A finger the reader asks for again is not a failure.  A supervisor with
+ * no enrolled finger is told to use the password.
  */
 
 #include "config.h"
@@ -360,6 +361,34 @@ test_lockout (void)
 }
 
 static void
+test_unread_finger_not_counted (void)
+{
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  g_autofree char *expected = NULL;
+  RegReviewPage *review;
+
+  sign_in_with_finger ("supervisor1");
+  review = open_review (SECOND_RID);
+
+  /* The reader asks for the finger again (badly placed): nothing is
+   * signed, the supervisor is told to try again, and it is not a failed
+   * authentication. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review-page.approve", NULL));
+  WAIT_UNTIL (gui_test_find_label (GTK_WIDGET (review), FINGER_PROMPT) != NULL);
+  feeder = hw_image_feeder_new (socket_path);
+  hw_image_feeder_send_command (feeder, -1, FP_DEVICE_RETRY_CENTER_FINGER);
+  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+
+  expected = g_strdup_printf ("The finger was not read: %s Try again.",
+                              idem_fingerprint_retry_get_hint (FP_DEVICE_RETRY_CENTER_FINGER));
+  gui_test_assert_label (GTK_WIDGET (review), expected);
+  g_assert_cmpint (packet_state (SECOND_RID), ==, REG_PACKET_STATE_PENDING_APPROVAL);
+  g_assert_cmpuint (reg_store_get_login_failures (store (), "supervisor1", NULL), ==, 0);
+  sign_out ();
+}
+
+static void
 test_own_finger_rejects (void)
 {
   g_autofree guint8 *own = supervisor_impression (6);
@@ -465,6 +494,7 @@ main (int   argc,
 
   g_test_add_func ("/registration/review-finger/wrong-finger-refused", test_wrong_finger_refused);
   g_test_add_func ("/registration/review-finger/lockout-then-approve", test_lockout);
+  g_test_add_func ("/registration/review-finger/unread-finger-not-counted", test_unread_finger_not_counted);
   g_test_add_func ("/registration/review-finger/own-finger-rejects", test_own_finger_rejects);
   g_test_add_func ("/registration/review-finger/no-enrolled-finger", test_no_enrolled_finger);
 
