@@ -77,14 +77,15 @@ finger_is_done (RegFingersStep *self,
 }
 
 /* The reason is kept as given, for the packet's biometric exception; the
- * one the step's own button gives is shown in the operator's language. */
-static const char *
-missing_reason_label (const char *reason)
+ * one the step's own button gives reads as one word in the operator's
+ * language, not "Missing: Missing". */
+static char *
+describe_missing (const char *reason)
 {
   if (g_str_equal (reason, "Missing"))
-    return C_("finger exception", "Missing");
+    return g_strdup (C_("finger exception", "Missing"));
 
-  return reason;
+  return g_strdup_printf (_("Missing: %s"), reason);
 }
 
 static void
@@ -102,7 +103,7 @@ update_rows (RegFingersStep *self)
       if (self->frames[position] != NULL)
         subtitle = g_strdup_printf (_("Captured, quality %d"), self->quality[position]);
       else if (self->missing[position] != NULL)
-        subtitle = g_strdup_printf (_("Missing: %s"), missing_reason_label (self->missing[position]));
+        subtitle = describe_missing (self->missing[position]);
       else if (position == self->current)
         subtitle = g_strdup (_("Next: place this finger on the reader"));
       else if (self->introducer)
