@@ -16,6 +16,10 @@
 #include "srv-error.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 /* How long a writer waits for another connection's lock (an operator's
  * sqlite3 shell, a backup) before giving up. */
@@ -31,6 +35,12 @@ struct _SrvDatabase
   /* SQL text → its compiled sqlite3_stmt, for srv_database_statement() */
   GHashTable *statements;
   GThread    *statements_owner;
+
+  /* srv_database_sync_async(): the write-ahead log, opened on first use;
+   * whether a sync runs; the callers waiting for the next one. */
+  int         wal_fd;
+  gboolean    syncing;
+  GPtrArray  *sync_waiting;
 };
 
 G_DEFINE_FINAL_TYPE (SrvDatabase, srv_database, G_TYPE_OBJECT)
@@ -117,6 +127,9 @@ srv_database_finalize (GObject *object)
   SrvDatabase *self = (SrvDatabase *)object;
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->sync_waiting, g_ptr_array_unref);
+  if (self->wal_fd >= 0)
+    close (self->wal_fd);
 
   /* Callers close explicitly to learn about checkpoint errors; this is the
    * safety net for error paths. */
@@ -141,6 +154,8 @@ srv_database_init (SrvDatabase *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
+  self->wal_fd = -1;
+  self->sync_waiting = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -352,6 +367,162 @@ srv_statement_release (SrvStatement *stmt)
   sqlite3_clear_bindings (stmt);
 }
 
+/* ---- Group commit ---------------------------------------------------- */
+
+static void start_sync (SrvDatabase *self);
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  int fd = GPOINTER_TO_INT (task_data);
+  int result;
+
+  do
+    result = fdatasync (fd);
+  while (result != 0 && errno == EINTR);
+
+  if (result != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, SRV_ERROR, SRV_ERROR_IO,
+                               _("Could not sync the database’s write-ahead log: %s"), g_strerror (saved_errno));
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+  close (fd);
+}
+
+static void
+finish_waiters (GPtrArray    *waiters,
+                const GError *error)
+{
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter, TRUE);
+    }
+}
+
+static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SrvDatabase *self = SRV_DATABASE (object);
+  g_autoptr(GPtrArray) waiters = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  self->syncing = FALSE;
+  finish_waiters (waiters, error);
+
+  /* Those who came while this sync ran may have committed after it
+   * began: they need one of their own, which they share. */
+  if (self->sync_waiting->len > 0)
+    start_sync (self);
+}
+
+static void
+start_sync (SrvDatabase *self)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->sync_waiting);
+  g_autoptr(GTask) task = NULL;
+  int fd;
+
+  self->sync_waiting = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* SQLite keeps no lock on the log itself, and never replaces the file
+   * while this connection is open; fdatasync() on any descriptor of it
+   * flushes what every descriptor wrote. */
+  if (self->wal_fd < 0 && self->db != NULL)
+    {
+      g_autofree char *wal_path = g_strconcat (self->path, "-wal", NULL);
+
+      self->wal_fd = g_open (wal_path, O_RDONLY | O_CLOEXEC, 0);
+    }
+  fd = self->wal_fd >= 0 ? dup (self->wal_fd) : -1;
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_autoptr(GError) error = NULL;
+
+      if (self->db == NULL)
+        g_set_error (&error, SRV_ERROR, SRV_ERROR_DATABASE, _("The database %s is closed"), self->path);
+      else
+        g_set_error (&error, SRV_ERROR, SRV_ERROR_IO,
+                     _("Could not open the database’s write-ahead log: %s"), g_strerror (saved_errno));
+      finish_waiters (waiters, error);
+      return;
+    }
+
+  self->syncing = TRUE;
+  task = g_task_new (self, NULL, sync_done_cb, g_steal_pointer (&waiters));
+  g_task_set_source_tag (task, start_sync);
+  g_task_set_task_data (task, GINT_TO_POINTER (fd), NULL);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+/**
+ * srv_database_sync_async:
+ * @self: a database
+ * @cancellable: (nullable): not used; for the usual signature
+ * @callback: called on the caller's main context once done
+ * @user_data: its data
+ *
+ * Makes every commit made so far durable, in a thread: what a commit
+ * with synchronous=FULL does, but without blocking the main context, and
+ * shared: callers that come while a sync runs wait for the next one, and
+ * all of them share it.  So a transaction can commit with
+ * synchronous=NORMAL (durable against a crash of the process at once, in
+ * WAL mode) and answer once this completes, and a burst of commits costs
+ * one fsync, not one each.
+ *
+ * Main context only, like srv_database_statement().
+ */
+void
+srv_database_sync_async (SrvDatabase         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SRV_IS_DATABASE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, srv_database_sync_async);
+  g_ptr_array_add (self->sync_waiting, task);
+  if (!self->syncing)
+    start_sync (self);
+}
+
+/**
+ * srv_database_sync_finish:
+ * @self: a database
+ * @result: the result given to the callback
+ * @error: return location for a %SRV_ERROR_IO or %SRV_ERROR_DATABASE error
+ *
+ * Returns: whether every commit made before srv_database_sync_async() was
+ *   called is durable
+ */
+gboolean
+srv_database_sync_finish (SrvDatabase   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gboolean
 record_migration (SrvDatabase         *self,
                   const SrvMigration  *migration,
@@ -545,6 +716,12 @@ srv_database_close (SrvDatabase  *self,
 
   /* sqlite3_close() refuses a connection with statements still compiled. */
   g_hash_table_remove_all (self->statements);
+  /* A sync still running works on its own copy of the descriptor. */
+  if (self->wal_fd >= 0)
+    {
+      close (self->wal_fd);
+      self->wal_fd = -1;
+    }
   srv_database_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", &local_error);
 
   if (sqlite3_close (self->db) != SQLITE_OK)

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <sqlite3.h>
 
 #include "srv-migrations.h"
@@ -33,6 +33,13 @@ SrvStatement *srv_database_statement          (SrvDatabase         *self,
                                                const char          *sql,
                                                GError             **error);
 void          srv_statement_release           (SrvStatement        *stmt);
+void          srv_database_sync_async         (SrvDatabase         *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      srv_database_sync_finish        (SrvDatabase         *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 gboolean      srv_database_migrate            (SrvDatabase         *self,
                                                GError             **error);
 gboolean      srv_database_apply_migrations   (SrvDatabase         *self,

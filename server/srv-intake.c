@@ -8,7 +8,9 @@
  * answered 2xx only once the packet is durable: written to a temporary
  * file, fsynced, renamed to packets/<rid>.zip, the directory fsynced, and
  * only then the packet row moved from DECLARED to PROCESSING in a
- * committed transaction.  A crash before the commit leaves a DECLARED
+ * transaction committed and synced to disk (uploads that arrive together
+ * share the sync: srv_database_sync_async()).  A crash before the commit
+ * leaves a DECLARED
  * row (and maybe the file), so the client, having no answer, uploads
  * again; a crash after it leaves a packet the pipeline picks up.
  *
@@ -555,28 +557,85 @@ upload_thread (GTask        *task,
 }
 
 static void
-upload_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+respond_received (SoupServerMessage *msg,
+                  const char        *rid)
 {
-  Upload *upload = g_task_get_task_data (G_TASK (result));
+  g_autoptr(JsonObject) response = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (response, "registrationId", rid);
+  json_object_set_string_member (response, "status", "RECEIVED");
+  node = json_node_init_object (json_node_alloc (), response);
+  srv_http_respond (msg, SOUP_STATUS_OK, SRV_API_ID_INTAKE, g_steal_pointer (&node), NULL);
+}
+
+static void
+arrival_synced_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Upload *upload = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (srv_database_sync_finish (SRV_DATABASE (object), result, &error))
+    respond_received (upload->msg, upload->rid);
+  else
+    {
+      /* Not known to be durable: no RECEIVED.  The machine uploads
+       * again and gets its answer once a sync succeeds. */
+      g_message ("Packet %s: %s", upload->rid, error->message);
+      respond_internal (upload->msg, upload->server);
+    }
+  soup_server_message_unpause (upload->msg);
+  upload_free (upload);
+}
+
+/* The packet's arrival and its audit row, in one transaction. */
+static gboolean
+store_arrival (SrvServer *server,
+               Upload    *upload)
+{
+  g_autoptr(SrvStatement) statement = NULL;
+
+  if (sqlite3_exec (db_of (server), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return FALSE;
+  statement = srv_database_statement (srv_server_get_database (server),
+                                      "UPDATE packet SET state = 'PROCESSING', stage = 'validate',"
+                                      " received_at = unixepoch (), updated_at = unixepoch ()"
+                                      " WHERE rid = ? AND state = 'DECLARED'",
+                                      NULL);
+  if (statement == NULL)
+    goto fail;
+  sqlite3_bind_text (statement, 1, upload->rid, -1, SQLITE_STATIC);
+  if (sqlite3_step (statement) != SQLITE_DONE)
+    goto fail;
+  g_clear_pointer (&statement, srv_statement_release);
+  audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "received");
+  if (sqlite3_exec (db_of (server), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    goto fail;
+  return TRUE;
+
+fail:
+  sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* Returns FALSE when the answer waits for the database's sync. */
+static gboolean
+answer_upload (Upload *upload,
+               GError *error)
+{
   SrvServer *server = upload->server;
   SoupServerMessage *msg = upload->msg;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autoptr(JsonObject) response = NULL;
-  g_autoptr(JsonNode) node = NULL;
   gboolean first = g_strcmp0 (upload->state, "DECLARED") == 0;
 
-  soup_server_message_unpause (msg);
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       g_message ("%s", error->message);
       srv_http_respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, SRV_API_ID_INTAKE,
                               SRV_ERROR_CODE_INTAKE_INTERNAL, "The server could not store the packet");
       audit (server, upload->machine_id, "registration.upload", upload->rid, FALSE, "not stored");
-      return;
+      return TRUE;
     }
 
   if (g_strcmp0 (upload->hash, upload->declared_hash) != 0)
@@ -589,53 +648,61 @@ upload_done_cb (GObject      *object,
                                 "A different packet with this RID was received before");
       audit (server, upload->machine_id, "registration.upload", upload->rid, FALSE,
              first ? "hash mismatch" : "different content");
-      return;
+      return TRUE;
     }
 
   if (first)
     {
-      /* The packet's arrival and its audit row in one transaction, made
-       * durable (synchronous=FULL) before the answer: a machine deletes
-       * its copy once told RECEIVED. */
-      if (sqlite3_exec (db_of (server), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+      sqlite3 *db = db_of (server);
+      Upload *answer;
+      gboolean stored;
+
+      /* The arrival must be durable before the answer: a machine deletes
+       * its copy once told RECEIVED.  It commits with synchronous=NORMAL
+       * (in WAL mode, safe from a crash of the process at once) and the
+       * answer waits for a WAL sync run in a thread and shared by the
+       * uploads that commit meanwhile: one fsync for a burst of uploads,
+       * and the main context is not blocked on the disk.  synchronous
+       * cannot change inside a transaction, hence around it. */
+      if (sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK)
         {
           respond_internal (msg, server);
-          return;
+          return TRUE;
         }
-      if (sqlite3_prepare_v2 (db_of (server),
-                              "UPDATE packet SET state = 'PROCESSING', stage = 'validate', received_at = unixepoch (),"
-                              " updated_at = unixepoch () WHERE rid = ? AND state = 'DECLARED'",
-                              -1, &statement, NULL) != SQLITE_OK)
+      stored = store_arrival (server, upload);
+      if (sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+        g_critical ("Could not restore synchronous=FULL: %s", sqlite3_errmsg (db));
+      if (!stored)
         {
           respond_internal (msg, server);
-          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
-          return;
-        }
-      sqlite3_bind_text (statement, 1, upload->rid, -1, SQLITE_STATIC);
-      if (sqlite3_step (statement) != SQLITE_DONE)
-        {
-          respond_internal (msg, server);
-          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
-          return;
-        }
-      g_clear_pointer (&statement, sqlite3_finalize);
-      audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "received");
-      if (sqlite3_exec (db_of (server), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        {
-          respond_internal (msg, server);
-          sqlite3_exec (db_of (server), "ROLLBACK", NULL, NULL, NULL);
-          return;
+          return TRUE;
         }
       srv_pipeline_wake (srv_server_get_pipeline (server));
-    }
-  else
-    audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "again");
 
-  response = json_object_new ();
-  json_object_set_string_member (response, "registrationId", upload->rid);
-  json_object_set_string_member (response, "status", "RECEIVED");
-  node = json_node_init_object (json_node_alloc (), response);
-  srv_http_respond (msg, SOUP_STATUS_OK, SRV_API_ID_INTAKE, g_steal_pointer (&node), NULL);
+      answer = g_new0 (Upload, 1);
+      answer->server = g_object_ref (server);
+      answer->msg = g_object_ref (msg);
+      answer->rid = g_strdup (upload->rid);
+      srv_database_sync_async (srv_server_get_database (server), NULL, arrival_synced_cb, answer);
+      return FALSE;
+    }
+
+  audit (server, upload->machine_id, "registration.upload", upload->rid, TRUE, "again");
+  respond_received (msg, upload->rid);
+  return TRUE;
+}
+
+static void
+upload_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Upload *upload = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (answer_upload (upload, error))
+    soup_server_message_unpause (upload->msg);
 }
 
 static void

@@ -314,6 +314,66 @@ test_statement_cache (Fixture       *fixture,
   g_assert_error (error, SRV_ERROR, SRV_ERROR_DATABASE);
 }
 
+typedef struct
+{
+  guint   done;
+  guint   succeeded;
+  GError *error;
+} SyncWait;
+
+static void
+synced_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (srv_database_sync_finish (SRV_DATABASE (object), result, &error))
+    wait->succeeded++;
+  else if (wait->error == NULL)
+    wait->error = g_steal_pointer (&error);
+  wait->done++;
+}
+
+/* Callers that ask together share a sync, those who ask while it runs get
+ * the next one, and every one of them is answered; a closed database
+ * answers with an error. */
+static void
+test_sync_shared (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(SrvDatabase) database = open_migrated (fixture);
+  g_autoptr(GError) error = NULL;
+  SyncWait wait = { 0, 0, NULL };
+
+  g_assert_true (srv_database_exec (database,
+                                    "PRAGMA synchronous = NORMAL;"
+                                    "CREATE TABLE t (x INTEGER);"
+                                    "INSERT INTO t VALUES (1);",
+                                    &error));
+  g_assert_no_error (error);
+
+  srv_database_sync_async (database, NULL, synced_cb, &wait);
+  srv_database_sync_async (database, NULL, synced_cb, &wait);
+  /* Not answered before the disk is: never from within the call. */
+  g_assert_cmpuint (wait.done, ==, 0);
+  g_assert_true (srv_database_exec (database, "INSERT INTO t VALUES (2)", &error));
+  srv_database_sync_async (database, NULL, synced_cb, &wait);
+  while (wait.done < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_cmpuint (wait.succeeded, ==, 3);
+
+  g_assert_true (srv_database_close (database, &error));
+  srv_database_sync_async (database, NULL, synced_cb, &wait);
+  while (wait.done < 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (wait.succeeded, ==, 3);
+  g_assert_error (wait.error, SRV_ERROR, SRV_ERROR_DATABASE);
+  g_clear_error (&wait.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,6 +392,7 @@ main (int   argc,
   ADD ("/database/open/not-a-database", test_open_not_a_database);
   ADD ("/database/close", test_closed);
   ADD ("/database/statement-cache", test_statement_cache);
+  ADD ("/database/sync-shared", test_sync_shared);
 
 #undef ADD
 
