@@ -102,14 +102,17 @@ server_status_label (const char *status)
   return status;
 }
 
-/* All but the last digits of @uin as bullets; sets @tail to those digits. */
+/* All but the last digits of @uin as bullets; sets @tail to those digits.
+ * The left-to-right mark keeps the bullets where the hidden digits are
+ * when the UIN is shown: alone, bullets and digits would take the
+ * direction of an Arabic layout and put the bullets after the digits. */
 static char *
 mask_uin (const char  *uin,
           char       **tail)
 {
   gsize length = strlen (uin);
   gsize hidden = length > UIN_VISIBLE_TAIL ? length - UIN_VISIBLE_TAIL : length;
-  GString *masked = g_string_new (NULL);
+  GString *masked = g_string_new ("\u200E");
 
   for (gsize i = 0; i < hidden; i++)
     g_string_append (masked, "•");
@@ -187,9 +190,6 @@ new_uin_box (RegPacketsPage  *self,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "numeric");
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  /* A UIN is digits read left to right in every language: without this, a
-   * right-to-left layout would put the mask after the visible digits. */
-  gtk_widget_set_direction (label, GTK_TEXT_DIR_LTR);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
