@@ -73,6 +73,7 @@ struct _RegDemographicsStep
   AdwComboRow       *language_combo;
   GPtrArray         *language_codes;  /* the combo's rows after None */
   gboolean           update_mode;
+  gboolean           optional;
   GHashTable        *selected_groups;
   GHashTable        *group_checks;    /* group → its GtkCheckButton */
   GtkLabel          *groups_error;
@@ -301,7 +302,7 @@ introducer_missing (RegDemographicsStep *self,
 {
   Field *rid = find_field (self, INTRODUCER_RID);
 
-  return !self->update_mode && g_str_equal (field->id, INTRODUCER_UIN) &&
+  return !self->update_mode && !self->optional && g_str_equal (field->id, INTRODUCER_UIN) &&
          rid != NULL && field_is_visible (rid) && field_is_empty (rid);
 }
 
@@ -1412,4 +1413,22 @@ reg_demographics_step_get_secondary_language (RegDemographicsStep *self)
   g_return_val_if_fail (REG_IS_DEMOGRAPHICS_STEP (self), NULL);
 
   return self->languages[1];
+}
+
+/**
+ * reg_demographics_step_set_optional:
+ * @self: a form just made
+ *
+ * Makes every field optional, for a lost-UIN search: what the resident
+ * remembers helps whoever reviews the search, but the biometrics find the
+ * UIN.  What is typed is still checked.
+ */
+void
+reg_demographics_step_set_optional (RegDemographicsStep *self)
+{
+  g_return_if_fail (REG_IS_DEMOGRAPHICS_STEP (self));
+
+  self->optional = TRUE;
+  for (guint i = 0; i < self->fields->len; i++)
+    ((Field *) g_ptr_array_index (self->fields, i))->required = FALSE;
 }

@@ -25,6 +25,7 @@ GtkWidget  *reg_demographics_step_new                    (IdemIdSchema        *s
                                                           RegMasterDataFunc    master_data,
                                                           gpointer             user_data);
 void        reg_demographics_step_set_update_mode        (RegDemographicsStep *self);
+void        reg_demographics_step_set_optional           (RegDemographicsStep *self);
 void        reg_demographics_step_set_group_selected     (RegDemographicsStep *self,
                                                           const char          *group,
                                                           gboolean             selected);

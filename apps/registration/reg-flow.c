@@ -7,7 +7,9 @@
  * follows the process and the resident: a lost-UIN search asks only for
  * biometrics, an infant (under five) gives a face photo and no fingers,
  * and the introducer who vouches for the infant gives at least one finger
- * (a second fingers step, in its introducer mode).  An update asks for the
+ * (a second fingers step, in its introducer mode).  A lost-UIN search
+ * takes the biometrics first, then what the resident remembers, all of it
+ * optional, to help whoever reviews the search.  An update asks for the
  * UIN and the groups of fields that change, then the resident's
  * biometrics, which the server matches against the UIN's.
  * Saving checks the operator's password in a worker thread, seals the
@@ -135,7 +137,7 @@ step_applies (RegFlow *self,
   switch (step)
     {
     case STEP_DEMOGRAPHICS:
-      return self->process != IDEM_PACKET_PROCESS_LOST;
+      return TRUE;
 
     case STEP_DOCUMENTS:
       return self->process != IDEM_PACKET_PROCESS_LOST &&
@@ -165,6 +167,41 @@ step_applies (RegFlow *self,
     }
 }
 
+/* Where a step comes in its process: a lost-UIN search moves the (then
+ * optional) form after the biometrics. */
+static int
+step_rank (RegFlow *self,
+           Step     step)
+{
+  if (self->process == IDEM_PACKET_PROCESS_LOST && step == STEP_DEMOGRAPHICS)
+    return STEP_INTRODUCER * 2 + 1;
+
+  return step * 2;
+}
+
+/* The step that applies right after (or before) @from, or @from. */
+static Step
+neighbour_step (RegFlow  *self,
+                Step      from,
+                gboolean  forward)
+{
+  Step best = from;
+
+  for (Step s = STEP_CONSENT; s < STEP_DONE; s++)
+    {
+      int rank = step_rank (self, s);
+
+      if (s == from || !step_applies (self, s))
+        continue;
+      if (forward && rank > step_rank (self, from) && (best == from || rank < step_rank (self, best)))
+        best = s;
+      else if (!forward && rank < step_rank (self, from) && (best == from || rank > step_rank (self, best)))
+        best = s;
+    }
+
+  return best;
+}
+
 static void
 show_step (RegFlow *self,
            Step     step)
@@ -181,8 +218,8 @@ show_step (RegFlow *self,
     if (step_applies (self, s))
       {
         n_shown++;
-        if (s <= step)
-          position = n_shown;
+        if (step_rank (self, s) <= step_rank (self, step))
+          position++;
       }
 
   if (step == STEP_DONE)
@@ -543,8 +580,7 @@ next_action (GtkWidget  *widget,
       return;
     }
 
-  for (next = self->current + 1; next < STEP_DONE && !step_applies (self, next); next++)
-    ;
+  next = neighbour_step (self, self->current, TRUE);
   if (next == STEP_PREVIEW)
     {
       g_autoptr(GPtrArray) summary = build_summary (self);
@@ -561,14 +597,11 @@ back_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   RegFlow *self = REG_FLOW (widget);
-  int previous;
 
   if (self->busy || self->current == STEP_CONSENT || self->current == STEP_DONE)
     return;
 
-  for (previous = (int) self->current - 1; previous > STEP_CONSENT && !step_applies (self, previous); previous--)
-    ;
-  show_step (self, previous);
+  show_step (self, neighbour_step (self, self->current, FALSE));
 }
 
 static void
@@ -775,6 +808,8 @@ reg_flow_new (const RegFlowSetup *setup)
                                                               setup->master_data_user_data);
   if (self->process == IDEM_PACKET_PROCESS_UPDATE)
     reg_demographics_step_set_update_mode (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
+  else if (self->process == IDEM_PACKET_PROCESS_LOST)
+    reg_demographics_step_set_optional (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS]));
   self->steps[STEP_DOCUMENTS] = reg_documents_step_new (self->ui_spec, setup->primary_language, setup->master_data,
                                                         setup->master_data_user_data);
   self->steps[STEP_FACE] = reg_face_step_new (self->camera);

@@ -927,7 +927,7 @@ test_infant (void)
   g_rmdir (packet_dir);
 }
 
-/* Lost UIN: a search by biometrics only, so no form and no documents. */
+/* Lost UIN: a search by biometrics, face and fingers first; no documents. */
 static void
 test_lost_uin (void)
 {
@@ -957,7 +957,7 @@ test_lost_uin (void)
   gtk_window_set_child (window, GTK_WIDGET (flow));
   gtk_window_present (window);
 
-  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 4: Consent");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 5: Consent");
   activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");

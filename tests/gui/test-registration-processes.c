@@ -581,8 +581,9 @@ test_update (void)
   remove_tree (packet_dir);
 }
 
-/* Lost UIN: no form, the resident's face and fingers; a LOST packet with
- * those biometrics and no demographics. */
+/* Lost UIN: the resident's face and fingers, then an optional form of
+ * what they remember; a LOST packet with those biometrics and only what
+ * was typed. */
 static void
 test_lost (void)
 {
@@ -593,13 +594,14 @@ test_lost (void)
   GtkWindow *window;
   RegFlow *flow;
   RegFingersStep *fingers;
+  RegDemographicsStep *form;
   JsonObject *identity;
   guint n_fingers;
   guint n_faces;
 
   g_assert_no_error (error);
   flow = start_flow (IDEM_PACKET_PROCESS_LOST, "ara", packet_dir, &window);
-  gui_test_assert_label (GTK_WIDGET (window), "Step 2 of 4: Face Photo");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 2 of 5: Face Photo");
   capture_face (window, flow);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
@@ -610,6 +612,23 @@ test_lost (void)
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   capture_fingers (fingers, &feeder, 300, REG_N_FINGERS - 1);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
+
+  /* The form comes after the biometrics, every field optional; what is
+   * typed is still checked. */
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+  gui_test_assert_label (GTK_WIDGET (window), "Step 4 of 5: Demographic Details");
+  form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/13/14"));
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
+  g_assert_nonnull (reg_demographics_step_get_error (form, "dateOfBirth"));
+  g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/03/14"));
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Amina Alaoui"));
+  g_assert_true (reg_demographics_step_set_value (form, "fullName", "ara", "أمينة العلوي"));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  gui_test_save_screenshot (GTK_WIDGET (window), "registration-lost-form");
+  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  g_assert_null (reg_flow_get_message (flow));
   seal (window, flow, "registration-lost-preview");
   gui_test_wait_frames (GTK_WIDGET (window), 3);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-lost-receipt");
@@ -617,7 +636,9 @@ test_lost (void)
   reader = open_packet (flow, IDEM_PACKET_PROCESS_LOST);
   g_assert_cmpstr (meta_data_value (reader, "registrationType"), ==, "Lost");
   identity = idem_packet_reader_get_identity (reader);
-  g_assert_false (json_object_has_member (identity, "fullName"));
+  g_assert_cmpstr (text_in (identity, "fullName", "ara"), ==, "أمينة العلوي");
+  g_assert_cmpstr (json_object_get_string_member (identity, "dateOfBirth"), ==, "1988/03/14");
+  g_assert_false (json_object_has_member (identity, "gender"));
   g_assert_false (json_object_has_member (identity, "UIN"));
   count_biometrics (reader, "individualBiometrics_bio_CBEFF.xml", &n_fingers, &n_faces);
   g_assert_cmpuint (n_fingers, ==, REG_N_FINGERS);
