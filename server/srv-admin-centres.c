@@ -53,58 +53,25 @@ static const SrvAdminColumn holiday_columns[] = {
 
 #define SELECT "SELECT id, names, location_code, time_zone, address, latitude, longitude, status, version FROM centre"
 
-static gboolean
-add_array (sqlite3               *db,
-           JsonBuilder           *builder,
-           const char            *name,
-           const char            *sql,
-           const char            *id,
-           const SrvAdminColumn  *array_columns,
-           guint                  n_columns,
-           GError               **error)
+/**
+ * srv_admin_add_schedule:
+ * @id: a centre's id
+ *
+ * Adds the centre's "workingHours" and "holidays", as both the admin API
+ * and machine sync send them.  A #SrvAdminRowFunc.
+ */
+gboolean
+srv_admin_add_schedule (sqlite3      *db,
+                        const char   *id,
+                        JsonBuilder  *builder,
+                        GError      **error)
 {
-  sqlite3_stmt *statement = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
-    {
-      srv_admin_set_sqlite_error (error, db);
-      return FALSE;
-    }
-  sqlite3_bind_text (statement, 1, id, -1, SQLITE_TRANSIENT);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      srv_admin_add_row (builder, statement, array_columns, n_columns);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  sqlite3_finalize (statement);
-
-  if (rc != SQLITE_DONE)
-    {
-      srv_admin_set_sqlite_error (error, db);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-add_schedule (sqlite3      *db,
-              const char   *id,
-              JsonBuilder  *builder,
-              GError      **error)
-{
-  return add_array (db, builder, "workingHours",
-                    "SELECT weekday, opens, closes FROM centre_working_hours WHERE centre_id = ? ORDER BY weekday",
-                    id, hours_columns, G_N_ELEMENTS (hours_columns), error) &&
-         add_array (db, builder, "holidays",
-                    "SELECT date, names FROM centre_holiday WHERE centre_id = ? ORDER BY date",
-                    id, holiday_columns, G_N_ELEMENTS (holiday_columns), error);
+  return srv_admin_add_rows_for (builder, "workingHours", db,
+                                 "SELECT weekday, opens, closes FROM centre_working_hours WHERE centre_id = ? ORDER BY weekday",
+                                 id, hours_columns, G_N_ELEMENTS (hours_columns), error) &&
+         srv_admin_add_rows_for (builder, "holidays", db,
+                                 "SELECT date, names FROM centre_holiday WHERE centre_id = ? ORDER BY date",
+                                 id, holiday_columns, G_N_ELEMENTS (holiday_columns), error);
 }
 
 static void
@@ -113,7 +80,7 @@ respond_centre (SrvAdminCall *call,
                 const char   *id)
 {
   srv_admin_respond_one (call, status, SELECT " WHERE id = ?1", id, NULL,
-                         columns, G_N_ELEMENTS (columns), add_schedule);
+                         columns, G_N_ELEMENTS (columns), srv_admin_add_schedule);
 }
 
 static void
@@ -127,7 +94,7 @@ list_cb (SoupServerMessage *msg,
   if (!srv_admin_call_authorize (&call, SRV_ROLE_ADMIN))
     return;
 
-  srv_admin_respond_list (&call, SELECT " ORDER BY id", NULL, columns, G_N_ELEMENTS (columns), add_schedule);
+  srv_admin_respond_list (&call, SELECT " ORDER BY id", NULL, columns, G_N_ELEMENTS (columns), srv_admin_add_schedule);
 }
 
 static void

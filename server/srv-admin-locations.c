@@ -31,8 +31,8 @@ static const SrvAdminColumn columns[] = {
   { "level", SRV_ADMIN_COLUMN_INT },
   { "levelName", SRV_ADMIN_COLUMN_TEXT },
   { "names", SRV_ADMIN_COLUMN_JSON },
-  { "isZone", SRV_ADMIN_COLUMN_BOOL },
-  { "active", SRV_ADMIN_COLUMN_BOOL },
+  { "isZone", SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE },
+  { "active", SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE },
   { "version", SRV_ADMIN_COLUMN_INT },
 };
 

@@ -49,7 +49,7 @@ static const SrvAdminColumn columns[] = {
   { "type", SRV_ADMIN_COLUMN_TEXT },
   { "names", SRV_ADMIN_COLUMN_JSON },
   { "attributes", SRV_ADMIN_COLUMN_JSON },
-  { "active", SRV_ADMIN_COLUMN_BOOL },
+  { "active", SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE },
   { "version", SRV_ADMIN_COLUMN_INT },
 };
 
@@ -57,7 +57,7 @@ static const SrvAdminColumn avd_columns[] = {
   { "applicantType", SRV_ADMIN_COLUMN_TEXT },
   { "documentCategory", SRV_ADMIN_COLUMN_TEXT },
   { "documentType", SRV_ADMIN_COLUMN_TEXT },
-  { "active", SRV_ADMIN_COLUMN_BOOL },
+  { "active", SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE },
   { "version", SRV_ADMIN_COLUMN_INT },
 };
 

@@ -21,14 +21,17 @@ G_BEGIN_DECLS
 
 /**
  * SrvAdminColumnKind:
- * @SRV_ADMIN_COLUMN_TEXT: a string, or null
+ * @SRV_ADMIN_COLUMN_TEXT: a string
  * @SRV_ADMIN_COLUMN_INT: a whole number
  * @SRV_ADMIN_COLUMN_BOOL: 0 or 1, sent as false or true
- * @SRV_ADMIN_COLUMN_REAL: a number, or null
- * @SRV_ADMIN_COLUMN_JSON: JSON text, sent as the value it holds
+ * @SRV_ADMIN_COLUMN_REAL: a number
+ * @SRV_ADMIN_COLUMN_JSON: JSON text, sent as the value it holds; text that
+ *   is not JSON is a damaged row and is sent as null, never as a string
+ *   that a reader would take for the value
  * @SRV_ADMIN_COLUMN_BASE64: a blob, sent in base64
  *
- * How a result column becomes a JSON member.
+ * How a result column becomes a JSON member.  What a NULL becomes is the
+ * column's SrvAdminNull, whatever its kind.
  */
 typedef enum
 {
@@ -40,10 +43,26 @@ typedef enum
   SRV_ADMIN_COLUMN_BASE64,
 } SrvAdminColumnKind;
 
+/**
+ * SrvAdminNull:
+ * @SRV_ADMIN_NULL_IS_NULL: a NULL is sent as null, the default: a reader
+ *   is told the value is unknown rather than given a made-up 0 or ""
+ * @SRV_ADMIN_NULL_IS_FALSE: a NULL is sent as false, for a flag whose
+ *   absence means no
+ *
+ * What a NULL column becomes, said column by column.
+ */
+typedef enum
+{
+  SRV_ADMIN_NULL_IS_NULL,
+  SRV_ADMIN_NULL_IS_FALSE,
+} SrvAdminNull;
+
 typedef struct
 {
   const char         *name;
   SrvAdminColumnKind  kind;
+  SrvAdminNull        null;
 } SrvAdminColumn;
 
 /* Adds more members to the object of one row, such as a centre's working
@@ -85,6 +104,29 @@ void        srv_admin_add_row           (JsonBuilder           *builder,
                                          sqlite3_stmt          *statement,
                                          const SrvAdminColumn  *columns,
                                          guint                  n_columns);
+gboolean    srv_admin_add_object        (JsonBuilder           *builder,
+                                         sqlite3               *db,
+                                         sqlite3_stmt          *statement,
+                                         const SrvAdminColumn  *columns,
+                                         guint                  n_columns,
+                                         SrvAdminRowFunc        extra,
+                                         GError               **error);
+gboolean    srv_admin_add_rows          (JsonBuilder           *builder,
+                                         const char            *name,
+                                         sqlite3               *db,
+                                         sqlite3_stmt          *statement,
+                                         const SrvAdminColumn  *columns,
+                                         guint                  n_columns,
+                                         SrvAdminRowFunc        extra,
+                                         GError               **error);
+gboolean    srv_admin_add_rows_for      (JsonBuilder           *builder,
+                                         const char            *name,
+                                         sqlite3               *db,
+                                         const char            *sql,
+                                         const char            *key,
+                                         const SrvAdminColumn  *columns,
+                                         guint                  n_columns,
+                                         GError               **error);
 JsonNode   *srv_admin_read_one          (sqlite3               *db,
                                          const char            *sql,
                                          const char            *key,
@@ -107,6 +149,10 @@ void        srv_admin_respond_one       (SrvAdminCall          *call,
                                          const SrvAdminColumn  *columns,
                                          guint                  n_columns,
                                          SrvAdminRowFunc        extra);
+gboolean    srv_admin_add_schedule      (sqlite3               *db,
+                                         const char            *id,
+                                         JsonBuilder           *builder,
+                                         GError               **error);
 void        srv_admin_refuse_not_found  (SrvAdminCall          *call,
                                          const char            *what,
                                          const char            *id);

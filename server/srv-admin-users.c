@@ -46,7 +46,7 @@ static const SrvAdminColumn columns[] = {
   { "name", SRV_ADMIN_COLUMN_TEXT },
   { "email", SRV_ADMIN_COLUMN_TEXT },
   { "status", SRV_ADMIN_COLUMN_TEXT },
-  { "locked", SRV_ADMIN_COLUMN_BOOL },
+  { "locked", SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE },
   { "version", SRV_ADMIN_COLUMN_INT },
 };
 

@@ -257,6 +257,13 @@ srv_admin_query_text (sqlite3     *db,
   return TRUE;
 }
 
+/**
+ * srv_admin_add_row:
+ * @statement: a statement on a row, its columns in the order of @columns
+ *
+ * Adds one member a column to the object being built: the one place where
+ * the admin API and machine sync turn rows into JSON.
+ */
 void
 srv_admin_add_row (JsonBuilder          *builder,
                    sqlite3_stmt         *statement,
@@ -269,9 +276,12 @@ srv_admin_add_row (JsonBuilder          *builder,
 
       json_builder_set_member_name (builder, columns[i].name);
 
-      if (type == SQLITE_NULL && columns[i].kind != SRV_ADMIN_COLUMN_BOOL)
+      if (type == SQLITE_NULL)
         {
-          json_builder_add_null_value (builder);
+          if (columns[i].null == SRV_ADMIN_NULL_IS_FALSE)
+            json_builder_add_boolean_value (builder, FALSE);
+          else
+            json_builder_add_null_value (builder);
           continue;
         }
 
@@ -317,14 +327,21 @@ srv_admin_add_row (JsonBuilder          *builder,
     }
 }
 
-static gboolean
-add_object (JsonBuilder           *builder,
-            sqlite3               *db,
-            sqlite3_stmt          *statement,
-            const SrvAdminColumn  *columns,
-            guint                  n_columns,
-            SrvAdminRowFunc        extra,
-            GError               **error)
+/**
+ * srv_admin_add_object:
+ * @statement: a statement on a row
+ * @extra: (nullable): adds more members, given the row's first column
+ *
+ * Adds the row as an object, to an array or after a member name.
+ */
+gboolean
+srv_admin_add_object (JsonBuilder           *builder,
+                      sqlite3               *db,
+                      sqlite3_stmt          *statement,
+                      const SrvAdminColumn  *columns,
+                      guint                  n_columns,
+                      SrvAdminRowFunc        extra,
+                      GError               **error)
 {
   g_autofree char *id = g_strdup ((const char *) sqlite3_column_text (statement, 0));
 
@@ -335,6 +352,71 @@ add_object (JsonBuilder           *builder,
   json_builder_end_object (builder);
 
   return TRUE;
+}
+
+/**
+ * srv_admin_add_rows:
+ * @name: the member that holds the array
+ * @statement: a statement not yet stepped, its parameters bound
+ * @extra: (nullable): adds more members to each row's object
+ *
+ * Adds @name with an array of one object a row of @statement, all of them.
+ */
+gboolean
+srv_admin_add_rows (JsonBuilder           *builder,
+                    const char            *name,
+                    sqlite3               *db,
+                    sqlite3_stmt          *statement,
+                    const SrvAdminColumn  *columns,
+                    guint                  n_columns,
+                    SrvAdminRowFunc        extra,
+                    GError               **error)
+{
+  int rc;
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    if (!srv_admin_add_object (builder, db, statement, columns, n_columns, extra, error))
+      return FALSE;
+  json_builder_end_array (builder);
+
+  if (rc != SQLITE_DONE)
+    {
+      srv_admin_set_sqlite_error (error, db);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * srv_admin_add_rows_for:
+ * @sql: a query with parameter ?1
+ * @key: the value of ?1, such as the id of the object the rows belong to
+ *
+ * Adds @name with an array of the rows of @sql, as srv_admin_add_rows().
+ */
+gboolean
+srv_admin_add_rows_for (JsonBuilder           *builder,
+                        const char            *name,
+                        sqlite3               *db,
+                        const char            *sql,
+                        const char            *key,
+                        const SrvAdminColumn  *columns,
+                        guint                  n_columns,
+                        GError               **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
+    {
+      srv_admin_set_sqlite_error (error, db);
+      return FALSE;
+    }
+  sqlite3_bind_text (statement, 1, key, -1, SQLITE_TRANSIENT);
+
+  return srv_admin_add_rows (builder, name, db, statement, columns, n_columns, NULL, error);
 }
 
 /**
@@ -376,7 +458,7 @@ srv_admin_read_one (sqlite3               *db,
       return NULL;
     }
 
-  if (!add_object (builder, db, statement, columns, n_columns, extra, error))
+  if (!srv_admin_add_object (builder, db, statement, columns, n_columns, extra, error))
     return NULL;
 
   return json_builder_get_root (builder);
@@ -417,7 +499,7 @@ srv_admin_respond_list (SrvAdminCall          *call,
   json_builder_begin_array (builder);
   while (n_rows < SRV_ADMIN_MAX_ROWS && (rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
-      if (!add_object (builder, db, statement, columns, n_columns, extra, &error))
+      if (!srv_admin_add_object (builder, db, statement, columns, n_columns, extra, &error))
         {
           srv_admin_call_fail (call, error);
           return;

@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include "srv-sync.h"
+#include "srv-admin-private.h"
 #include "srv-machine-auth.h"
 #include "srv-packet-keys.h"
 
@@ -239,55 +240,6 @@ check_not_ahead (SyncRequest *request)
 }
 
 static void
-add_json_text (JsonBuilder *builder,
-               const char  *name,
-               const char  *text)
-{
-  JsonNode *node = text != NULL ? json_from_string (text, NULL) : NULL;
-
-  json_builder_set_member_name (builder, name);
-  if (node != NULL)
-    json_builder_add_value (builder, node);
-  else if (text != NULL)
-    json_builder_add_string_value (builder, text);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_text (JsonBuilder  *builder,
-          const char   *name,
-          sqlite3_stmt *stmt,
-          int           column)
-{
-  json_builder_set_member_name (builder, name);
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
-}
-
-static void
-add_int (JsonBuilder  *builder,
-         const char   *name,
-         sqlite3_stmt *stmt,
-         int           column)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
-}
-
-static void
-add_bool (JsonBuilder  *builder,
-          const char   *name,
-          sqlite3_stmt *stmt,
-          int           column)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, sqlite3_column_int (stmt, column) != 0);
-}
-
-static void
 add_versions (JsonBuilder *builder,
               SyncRequest *request)
 {
@@ -297,6 +249,8 @@ add_versions (JsonBuilder *builder,
   json_builder_add_int_value (builder, request->version);
 }
 
+/* Prepares @sql, a delta query: ?1 is `since`, ?2 the clock as read
+ * first, and ?3, when the query has it, the machine's centre. */
 static sqlite3_stmt *
 prepare_delta (sqlite3      *db,
                const char   *sql,
@@ -314,6 +268,8 @@ prepare_delta (sqlite3      *db,
 
   sqlite3_bind_int64 (stmt, 1, request->since);
   sqlite3_bind_int64 (stmt, 2, request->version);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    sqlite3_bind_text (stmt, 3, request->centre_id, -1, SQLITE_STATIC);
   return stmt;
 }
 
@@ -329,108 +285,124 @@ step_done (sqlite3  *db,
   return FALSE;
 }
 
+/* Rows become JSON as the admin API makes them (srv_admin_add_row()), so
+ * a machine and the admin console read a row alike.  The columns of each
+ * synced table, in SELECT order; flags are sent as false when NULL, any
+ * other NULL as null. */
+#define FLAG(name) { name, SRV_ADMIN_COLUMN_BOOL, SRV_ADMIN_NULL_IS_FALSE }
+#define COLUMNS(table) table, G_N_ELEMENTS (table)
+
+static const SrvAdminColumn master_data_columns[] = {
+  { "type", SRV_ADMIN_COLUMN_TEXT },
+  { "code", SRV_ADMIN_COLUMN_TEXT },
+  { "names", SRV_ADMIN_COLUMN_JSON },
+  { "attributes", SRV_ADMIN_COLUMN_JSON },
+  FLAG ("active"),
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn location_columns[] = {
+  { "code", SRV_ADMIN_COLUMN_TEXT },
+  { "parentCode", SRV_ADMIN_COLUMN_TEXT },
+  { "level", SRV_ADMIN_COLUMN_INT },
+  { "levelName", SRV_ADMIN_COLUMN_TEXT },
+  { "names", SRV_ADMIN_COLUMN_JSON },
+  FLAG ("isZone"),
+  FLAG ("active"),
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn valid_document_columns[] = {
+  { "applicantType", SRV_ADMIN_COLUMN_TEXT },
+  { "documentCategory", SRV_ADMIN_COLUMN_TEXT },
+  { "documentType", SRV_ADMIN_COLUMN_TEXT },
+  FLAG ("active"),
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn centre_columns[] = {
+  { "id", SRV_ADMIN_COLUMN_TEXT },
+  { "names", SRV_ADMIN_COLUMN_JSON },
+  { "locationCode", SRV_ADMIN_COLUMN_TEXT },
+  { "timeZone", SRV_ADMIN_COLUMN_TEXT },
+  { "address", SRV_ADMIN_COLUMN_TEXT },
+  { "latitude", SRV_ADMIN_COLUMN_REAL },
+  { "longitude", SRV_ADMIN_COLUMN_REAL },
+  { "status", SRV_ADMIN_COLUMN_TEXT },
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn device_columns[] = {
+  { "id", SRV_ADMIN_COLUMN_TEXT },
+  { "type", SRV_ADMIN_COLUMN_TEXT },
+  { "make", SRV_ADMIN_COLUMN_TEXT },
+  { "model", SRV_ADMIN_COLUMN_TEXT },
+  { "serial", SRV_ADMIN_COLUMN_TEXT },
+  { "machineId", SRV_ADMIN_COLUMN_TEXT },
+  { "status", SRV_ADMIN_COLUMN_TEXT },
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn user_columns[] = {
+  { "id", SRV_ADMIN_COLUMN_TEXT },
+  { "name", SRV_ADMIN_COLUMN_TEXT },
+  { "email", SRV_ADMIN_COLUMN_TEXT },
+  { "status", SRV_ADMIN_COLUMN_TEXT },
+  { "passwordHash", SRV_ADMIN_COLUMN_TEXT },
+  { "version", SRV_ADMIN_COLUMN_INT },
+};
+
+static const SrvAdminColumn fingerprint_columns[] = {
+  { "finger", SRV_ADMIN_COLUMN_TEXT },
+  { "template", SRV_ADMIN_COLUMN_BASE64 },
+};
+
+static const SrvAdminColumn document_columns[] = {
+  { "version", SRV_ADMIN_COLUMN_INT },
+  { "published", SRV_ADMIN_COLUMN_TEXT },
+  { "content", SRV_ADMIN_COLUMN_JSON },
+};
+
+/* @name: an array of the rows of the delta query @sql (see
+ * prepare_delta()), each with @extra's members too. */
 static gboolean
-add_master_data (JsonBuilder  *builder,
-                 sqlite3      *db,
-                 SyncRequest  *request,
-                 GError      **error)
+add_delta_rows (JsonBuilder           *builder,
+                const char            *name,
+                sqlite3               *db,
+                SyncRequest           *request,
+                const char            *sql,
+                const SrvAdminColumn  *columns,
+                guint                  n_columns,
+                SrvAdminRowFunc        extra,
+                GError               **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(sqlite3_stmt) stmt = prepare_delta (db, sql, request, error);
 
-  stmt = prepare_delta (db,
-                        "SELECT type, code, names, attributes, active, version FROM master_data"
-                        " WHERE version > ?1 AND version <= ?2 ORDER BY type, code",
-                        request, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  json_builder_set_member_name (builder, "masterData");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_text (builder, "type", stmt, 0);
-      add_text (builder, "code", stmt, 1);
-      add_json_text (builder, "names", (const char *) sqlite3_column_text (stmt, 2));
-      add_json_text (builder, "attributes", (const char *) sqlite3_column_text (stmt, 3));
-      add_bool (builder, "active", stmt, 4);
-      add_int (builder, "version", stmt, 5);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
+  return stmt != NULL && srv_admin_add_rows (builder, name, db, stmt, columns, n_columns, extra, error);
 }
 
+/* @name: the first row of @stmt as an object, or null when there is none. */
 static gboolean
-add_locations (JsonBuilder  *builder,
-               sqlite3      *db,
-               SyncRequest  *request,
-               GError      **error)
+add_first_row (JsonBuilder           *builder,
+               const char            *name,
+               sqlite3               *db,
+               sqlite3_stmt          *stmt,
+               const SrvAdminColumn  *columns,
+               guint                  n_columns,
+               SrvAdminRowFunc        extra,
+               GError               **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  stmt = prepare_delta (db,
-                        "SELECT code, parent_code, level, level_name, names, is_zone, active, version FROM location"
-                        " WHERE version > ?1 AND version <= ?2 ORDER BY level, code",
-                        request, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  json_builder_set_member_name (builder, "locations");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  json_builder_set_member_name (builder, name);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
     {
-      json_builder_begin_object (builder);
-      add_text (builder, "code", stmt, 0);
-      add_text (builder, "parentCode", stmt, 1);
-      add_int (builder, "level", stmt, 2);
-      add_text (builder, "levelName", stmt, 3);
-      add_json_text (builder, "names", (const char *) sqlite3_column_text (stmt, 4));
-      add_bool (builder, "isZone", stmt, 5);
-      add_bool (builder, "active", stmt, 6);
-      add_int (builder, "version", stmt, 7);
-      json_builder_end_object (builder);
+      json_builder_add_null_value (builder);
+      return step_done (db, rc, error);
     }
-  json_builder_end_array (builder);
 
-  return step_done (db, rc, error);
-}
-
-static gboolean
-add_valid_documents (JsonBuilder  *builder,
-                     sqlite3      *db,
-                     SyncRequest  *request,
-                     GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  stmt = prepare_delta (db,
-                        "SELECT applicant_type, document_category, document_type, active, version"
-                        " FROM applicant_valid_document WHERE version > ?1 AND version <= ?2"
-                        " ORDER BY applicant_type, document_category, document_type",
-                        request, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  json_builder_set_member_name (builder, "applicantValidDocuments");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_text (builder, "applicantType", stmt, 0);
-      add_text (builder, "documentCategory", stmt, 1);
-      add_text (builder, "documentType", stmt, 2);
-      add_bool (builder, "active", stmt, 3);
-      add_int (builder, "version", stmt, 4);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
+  return srv_admin_add_object (builder, db, stmt, columns, n_columns, extra, error);
 }
 
 static void
@@ -449,9 +421,19 @@ master_data_cb (SoupServerMessage *msg,
 
   json_builder_begin_object (builder);
   add_versions (builder, &request);
-  if (!add_master_data (builder, db, &request, &error) ||
-      !add_locations (builder, db, &request, &error) ||
-      !add_valid_documents (builder, db, &request, &error))
+  if (!add_delta_rows (builder, "masterData", db, &request,
+                       "SELECT type, code, names, attributes, active, version FROM master_data"
+                       " WHERE version > ?1 AND version <= ?2 ORDER BY type, code",
+                       COLUMNS (master_data_columns), NULL, &error) ||
+      !add_delta_rows (builder, "locations", db, &request,
+                       "SELECT code, parent_code, level, level_name, names, is_zone, active, version FROM location"
+                       " WHERE version > ?1 AND version <= ?2 ORDER BY level, code",
+                       COLUMNS (location_columns), NULL, &error) ||
+      !add_delta_rows (builder, "applicantValidDocuments", db, &request,
+                       "SELECT applicant_type, document_category, document_type, active, version"
+                       " FROM applicant_valid_document WHERE version > ?1 AND version <= ?2"
+                       " ORDER BY applicant_type, document_category, document_type",
+                       COLUMNS (valid_document_columns), NULL, &error))
     {
       respond_internal (&request, error);
       return;
@@ -459,63 +441,6 @@ master_data_cb (SoupServerMessage *msg,
   json_builder_end_object (builder);
 
   respond (&request, json_builder_get_root (builder));
-}
-
-static gboolean
-add_working_hours (JsonBuilder  *builder,
-                   sqlite3      *db,
-                   const char   *centre_id,
-                   GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, "SELECT weekday, opens, closes FROM centre_working_hours"
-                          " WHERE centre_id = ? ORDER BY weekday", -1, &stmt, NULL) != SQLITE_OK)
-    return step_done (db, SQLITE_ERROR, error);
-  sqlite3_bind_text (stmt, 1, centre_id, -1, SQLITE_STATIC);
-
-  json_builder_set_member_name (builder, "workingHours");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_int (builder, "weekday", stmt, 0);
-      add_text (builder, "opens", stmt, 1);
-      add_text (builder, "closes", stmt, 2);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
-}
-
-static gboolean
-add_holidays (JsonBuilder  *builder,
-              sqlite3      *db,
-              const char   *centre_id,
-              GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, "SELECT date, names FROM centre_holiday WHERE centre_id = ? ORDER BY date",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return step_done (db, SQLITE_ERROR, error);
-  sqlite3_bind_text (stmt, 1, centre_id, -1, SQLITE_STATIC);
-
-  json_builder_set_member_name (builder, "holidays");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_text (builder, "date", stmt, 0);
-      add_json_text (builder, "names", (const char *) sqlite3_column_text (stmt, 1));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
 }
 
 /* The centre with its hours and holidays, or null when unchanged since
@@ -527,7 +452,6 @@ add_centre (JsonBuilder  *builder,
             GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare_delta (db,
                         "SELECT id, names, location_code, time_zone, address, latitude, longitude, status, version"
@@ -535,79 +459,8 @@ add_centre (JsonBuilder  *builder,
                         request, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 3, request->centre_id, -1, SQLITE_STATIC);
 
-  json_builder_set_member_name (builder, "centre");
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      json_builder_add_null_value (builder);
-      return step_done (db, rc, error);
-    }
-
-  json_builder_begin_object (builder);
-  add_text (builder, "id", stmt, 0);
-  add_json_text (builder, "names", (const char *) sqlite3_column_text (stmt, 1));
-  add_text (builder, "locationCode", stmt, 2);
-  add_text (builder, "timeZone", stmt, 3);
-  add_text (builder, "address", stmt, 4);
-  json_builder_set_member_name (builder, "latitude");
-  if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, sqlite3_column_double (stmt, 5));
-  json_builder_set_member_name (builder, "longitude");
-  if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, sqlite3_column_double (stmt, 6));
-  add_text (builder, "status", stmt, 7);
-  add_int (builder, "version", stmt, 8);
-  if (!add_working_hours (builder, db, request->centre_id, error) ||
-      !add_holidays (builder, db, request->centre_id, error))
-    return FALSE;
-  json_builder_end_object (builder);
-
-  return TRUE;
-}
-
-/* The centre's devices (readers, cameras, …) changed since `since`,
- * deactivated ones included: each has a version of its own. */
-static gboolean
-add_devices (JsonBuilder  *builder,
-             sqlite3      *db,
-             SyncRequest  *request,
-             GError      **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  stmt = prepare_delta (db,
-                        "SELECT id, type, make, model, serial, machine_id, status, version FROM device"
-                        " WHERE version > ?1 AND version <= ?2 AND centre_id = ?3 ORDER BY id",
-                        request, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 3, request->centre_id, -1, SQLITE_STATIC);
-
-  json_builder_set_member_name (builder, "devices");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      add_text (builder, "id", stmt, 0);
-      add_text (builder, "type", stmt, 1);
-      add_text (builder, "make", stmt, 2);
-      add_text (builder, "model", stmt, 3);
-      add_text (builder, "serial", stmt, 4);
-      add_text (builder, "machineId", stmt, 5);
-      add_text (builder, "status", stmt, 6);
-      add_int (builder, "version", stmt, 7);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
+  return add_first_row (builder, "centre", db, stmt, COLUMNS (centre_columns), srv_admin_add_schedule, error);
 }
 
 static void
@@ -624,10 +477,15 @@ centre_cb (SoupServerMessage *msg,
   if (!begin_request (&request, server, msg, SRV_API_ID_SYNC ".centre") || !check_not_ahead (&request))
     return;
 
+  /* The centre's devices (readers, cameras, …) changed since `since`,
+   * deactivated ones included: each has a version of its own. */
   json_builder_begin_object (builder);
   add_versions (builder, &request);
   if (!add_centre (builder, db, &request, &error) ||
-      !add_devices (builder, db, &request, &error))
+      !add_delta_rows (builder, "devices", db, &request,
+                       "SELECT id, type, make, model, serial, machine_id, status, version FROM device"
+                       " WHERE version > ?1 AND version <= ?2 AND centre_id = ?3 ORDER BY id",
+                       COLUMNS (device_columns), NULL, &error))
     {
       respond_internal (&request, error);
       return;
@@ -689,35 +547,17 @@ add_user_roles (JsonBuilder  *builder,
   return step_done (db, rc, error);
 }
 
+/* A user's roles and fingerprint templates: a SrvAdminRowFunc. */
 static gboolean
-add_user_biometrics (JsonBuilder  *builder,
-                     sqlite3      *db,
-                     const char   *user_id,
-                     GError      **error)
+add_user_details (sqlite3      *db,
+                  const char   *user_id,
+                  JsonBuilder  *builder,
+                  GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (db, "SELECT finger, template FROM user_biometric WHERE user_id = ? ORDER BY finger",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return step_done (db, SQLITE_ERROR, error);
-  sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC);
-
-  json_builder_set_member_name (builder, "fingerprints");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autofree char *template = g_base64_encode (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
-
-      json_builder_begin_object (builder);
-      add_text (builder, "finger", stmt, 0);
-      json_builder_set_member_name (builder, "template");
-      json_builder_add_string_value (builder, template);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
+  return add_user_roles (builder, db, user_id, error) &&
+         srv_admin_add_rows_for (builder, "fingerprints", db,
+                                 "SELECT finger, template FROM user_biometric WHERE user_id = ? ORDER BY finger",
+                                 user_id, COLUMNS (fingerprint_columns), error);
 }
 
 /* Changing a user's roles, templates or password bumps the user's version. */
@@ -729,7 +569,6 @@ add_users (JsonBuilder  *builder,
            GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare_delta (db,
                         "SELECT id, name, email, status, password_hash, version FROM app_user"
@@ -737,30 +576,9 @@ add_users (JsonBuilder  *builder,
                         request, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 3, request->centre_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
 
-  json_builder_set_member_name (builder, "users");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *user_id = (const char *) sqlite3_column_text (stmt, 0);
-
-      json_builder_begin_object (builder);
-      add_text (builder, "id", stmt, 0);
-      add_text (builder, "name", stmt, 1);
-      add_text (builder, "email", stmt, 2);
-      add_text (builder, "status", stmt, 3);
-      add_text (builder, "passwordHash", stmt, 4);
-      add_int (builder, "version", stmt, 5);
-      if (!add_user_roles (builder, db, user_id, error) ||
-          !add_user_biometrics (builder, db, user_id, error))
-        return FALSE;
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  return step_done (db, rc, error);
+  return srv_admin_add_rows (builder, "users", db, stmt, COLUMNS (user_columns), add_user_details, error);
 }
 
 static void
@@ -801,7 +619,6 @@ add_document (JsonBuilder  *builder,
               GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   if (sqlite3_prepare_v2 (db, "SELECT version, published, content FROM published_document"
                           " WHERE kind = ? AND version > ? ORDER BY version DESC LIMIT 1",
@@ -810,21 +627,7 @@ add_document (JsonBuilder  *builder,
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, since);
 
-  json_builder_set_member_name (builder, name);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      json_builder_add_null_value (builder);
-      return step_done (db, rc, error);
-    }
-
-  json_builder_begin_object (builder);
-  add_int (builder, "version", stmt, 0);
-  add_text (builder, "published", stmt, 1);
-  add_json_text (builder, "content", (const char *) sqlite3_column_text (stmt, 2));
-  json_builder_end_object (builder);
-
-  return TRUE;
+  return add_first_row (builder, name, db, stmt, COLUMNS (document_columns), NULL, error);
 }
 
 static void

@@ -697,6 +697,27 @@ test_wire_format (Fixture       *fixture,
     }
 }
 
+/* A JSON column holding text that is not JSON is a damaged row: machines
+ * get null for it, as the admin API gives, not the text as a string
+ * that a machine would take for the names. */
+static void
+test_damaged_json (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_auto(Answer) answer = { 0 };
+  JsonArray *master_data;
+  JsonObject *female;
+
+  exec_sql (fixture, "UPDATE master_data SET names = 'Female' WHERE code = 'FLE'");
+  sync_get (fixture, fixture->key, "10011", "/v1/sync/masterdata", &answer);
+  master_data = json_object_get_array_member (response_of (&answer), "masterData");
+  female = json_array_get_object_element (master_data, 1);
+  g_assert_cmpstr (json_object_get_string_member (female, "code"), ==, "FLE");
+  g_assert_true (json_object_get_null_member (female, "names"));
+  g_assert_true (json_object_get_null_member (female, "attributes"));
+  g_assert_true (json_object_get_boolean_member (female, "active"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -716,6 +737,7 @@ main (int   argc,
   ADD ("refused-machines", test_refused_machines);
   ADD ("bad-since", test_bad_since);
   ADD ("wire-format", test_wire_format);
+  ADD ("damaged-json", test_damaged_json);
 
 #undef ADD
 
