@@ -36,6 +36,16 @@
  * counts, and the scores of the probe's fingers add up.  Sums reward several
  * fingers agreeing, which a max rule would not, and keep one finger's score
  * scale for single-finger probes.
+ *
+ * 1:N identification puts a candidate pre-filter in front of step 2
+ * (idem-fingerprint-index.c): each enrolled finger has a 130-byte index
+ * entry of hashed local-structure tokens, made at insertion and dropped at
+ * removal with the person, and each probe finger one query a search; an
+ * entry that shares too few tokens with the query is turned away after 64
+ * bit tests, about a twentieth of a comparison's cost.  On
+ * bench-abis-accuracy's 500 fingers x 4 impressions it keeps 99.5 % of the
+ * mates the matcher finds at FMR 1e-4 and lets 16 % of impostors through;
+ * 1:1 verification and idem_fingerprint_fuse_person() never use it.
  */
 
 #define G_LOG_DOMAIN "idem-fingerprint"
@@ -45,6 +55,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "idem-fingerprint-matcher.h"
+#include "idem-fingerprint-index-private.h"
 
 #include <immintrin.h>
 #include <math.h>
@@ -432,6 +443,17 @@ idem_finger_template_get_n_minutiae (const IdemFingerTemplate *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->n;
+}
+
+void
+_idem_finger_template_get_geometry (const IdemFingerTemplate *self,
+                                    const gint16            **x,
+                                    const gint16            **y,
+                                    const guint8            **angles)
+{
+  *x = template_x (self);
+  *y = template_y (self);
+  *angles = template_angles (self);
 }
 
 /* The compiled form's layout and the parameters that shape it; bumped
@@ -921,10 +943,12 @@ idem_fingerprint_candidate_free (IdemFingerprintCandidate *candidate)
 
 typedef struct
 {
-  char               *reference_id;
-  guint               slot;
-  guint               n_fingers;
-  IdemFingerTemplate *fingers[];
+  char                 *reference_id;
+  guint                 slot;
+  guint                 n_fingers;
+  /* The pre-filter's index entries, one a finger, made at insertion. */
+  IdemFingerIndexEntry *entries;
+  IdemFingerTemplate   *fingers[];
 } Person;
 
 struct _IdemFingerprintGallery
@@ -936,6 +960,7 @@ struct _IdemFingerprintGallery
   GHashTable  *by_reference;
   gsize        template_bytes;
   guint        n_workers;
+  gboolean     prefilter;
   GThreadPool *pool;
 };
 
@@ -944,6 +969,7 @@ G_DEFINE_FINAL_TYPE (IdemFingerprintGallery, idem_fingerprint_gallery, G_TYPE_OB
 enum {
   PROP_0,
   PROP_N_WORKERS,
+  PROP_PREFILTER,
   N_PROPS,
 };
 
@@ -967,6 +993,8 @@ typedef struct
 {
   IdemFingerprintGallery     *gallery;
   IdemFingerTemplate * const *probe;
+  /* One a probe finger, or NULL to compare every finger fully. */
+  const IdemFingerIndexQuery *queries;
   guint                       n_probe;
   guint                       start;
   guint                       end;
@@ -983,6 +1011,7 @@ person_free (Person *person)
 {
   for (guint i = 0; i < person->n_fingers; i++)
     idem_finger_template_unref (person->fingers[i]);
+  g_free (person->entries);
   g_free (person->reference_id);
   g_free (person);
 }
@@ -1006,6 +1035,33 @@ hits_offer (Hit    *hits,
   hits[k] = hit;
 }
 
+/* idem_fingerprint_fuse_person(), comparing fully only the enrolled
+ * fingers whose index entry passes the probe finger's query. */
+static double
+fuse_person_prefiltered (const Chunk  *chunk,
+                         const Person *person,
+                         double       *best_finger_score)
+{
+  double total = 0.0;
+  double best_overall = 0.0;
+
+  for (guint p = 0; p < chunk->n_probe; p++)
+    {
+      const IdemFingerTemplate *probe = chunk->probe[p];
+      double best = 0.0;
+
+      for (guint e = 0; e < person->n_fingers; e++)
+        if (positions_compatible (probe->position, person->fingers[e]->position)
+            && _idem_finger_index_passes (&chunk->queries[p], &person->entries[e]))
+          best = MAX (best, idem_finger_template_compare (probe, person->fingers[e]));
+      total += best;
+      best_overall = MAX (best_overall, best);
+    }
+  *best_finger_score = best_overall;
+
+  return total;
+}
+
 static void
 chunk_run (Chunk *chunk)
 {
@@ -1019,9 +1075,12 @@ chunk_run (Chunk *chunk)
       /* Cheap enough to look at every 4096 persons, rare enough to cost nothing. */
       if ((i & 4095) == 0 && g_cancellable_is_cancelled (chunk->cancellable))
         break;
-      hit.score = idem_fingerprint_fuse_person (chunk->probe, chunk->n_probe,
-                                                person->fingers, person->n_fingers,
-                                                &hit.best_finger_score);
+      if (chunk->queries != NULL)
+        hit.score = fuse_person_prefiltered (chunk, person, &hit.best_finger_score);
+      else
+        hit.score = idem_fingerprint_fuse_person (chunk->probe, chunk->n_probe,
+                                                  person->fingers, person->n_fingers,
+                                                  &hit.best_finger_score);
       if (hit.score > 0.0 && hit.score >= chunk->min_score)
         hits_offer (chunk->hits, &chunk->n_hits, chunk->max_results, hit);
     }
@@ -1083,6 +1142,10 @@ idem_fingerprint_gallery_get_property (GObject    *object,
       g_value_set_uint (value, self->n_workers);
       break;
 
+    case PROP_PREFILTER:
+      g_value_set_boolean (value, idem_fingerprint_gallery_get_prefilter (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1100,6 +1163,10 @@ idem_fingerprint_gallery_set_property (GObject      *object,
     {
     case PROP_N_WORKERS:
       self->n_workers = g_value_get_uint (value);
+      break;
+
+    case PROP_PREFILTER:
+      idem_fingerprint_gallery_set_prefilter (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1128,6 +1195,19 @@ idem_fingerprint_gallery_class_init (IdemFingerprintGalleryClass *klass)
                        0, 256, 0,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * IdemFingerprintGallery:prefilter:
+   *
+   * Whether identification compares fully only the fingers that pass the
+   * candidate pre-filter (see idem-fingerprint-index.c).  Off, every
+   * finger at a compatible position is compared: slower, for measurements
+   * and checks.
+   */
+  properties[PROP_PREFILTER] =
+    g_param_spec_boolean ("prefilter", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1137,6 +1217,7 @@ idem_fingerprint_gallery_init (IdemFingerprintGallery *self)
   g_rw_lock_init (&self->lock);
   self->persons = g_ptr_array_new_with_free_func ((GDestroyNotify) person_free);
   self->by_reference = g_hash_table_new (g_str_hash, g_str_equal);
+  self->prefilter = TRUE;
 }
 
 /**
@@ -1194,6 +1275,68 @@ idem_fingerprint_gallery_get_template_bytes (IdemFingerprintGallery *self)
   return bytes;
 }
 
+/**
+ * idem_fingerprint_gallery_get_index_bytes:
+ * @self: a gallery
+ *
+ * Returns: the memory held by the pre-filter's index entries, on top of
+ *   idem_fingerprint_gallery_get_template_bytes()
+ */
+gsize
+idem_fingerprint_gallery_get_index_bytes (IdemFingerprintGallery *self)
+{
+  gsize fingers = 0;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), 0);
+
+  g_rw_lock_reader_lock (&self->lock);
+  for (guint i = 0; i < self->persons->len; i++)
+    fingers += ((const Person *) g_ptr_array_index (self->persons, i))->n_fingers;
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return fingers * sizeof (IdemFingerIndexEntry);
+}
+
+gboolean
+idem_fingerprint_gallery_get_prefilter (IdemFingerprintGallery *self)
+{
+  gboolean prefilter;
+
+  g_return_val_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self), FALSE);
+
+  g_rw_lock_reader_lock (&self->lock);
+  prefilter = self->prefilter;
+  g_rw_lock_reader_unlock (&self->lock);
+
+  return prefilter;
+}
+
+/**
+ * idem_fingerprint_gallery_set_prefilter:
+ * @self: a gallery
+ * @prefilter: whether identification uses the candidate pre-filter
+ *
+ * See #IdemFingerprintGallery:prefilter.  Waits for running
+ * identifications to finish.
+ */
+void
+idem_fingerprint_gallery_set_prefilter (IdemFingerprintGallery *self,
+                                        gboolean                prefilter)
+{
+  gboolean changed;
+
+  g_return_if_fail (IDEM_IS_FINGERPRINT_GALLERY (self));
+
+  prefilter = !!prefilter;
+  g_rw_lock_writer_lock (&self->lock);
+  changed = self->prefilter != prefilter;
+  self->prefilter = prefilter;
+  g_rw_lock_writer_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREFILTER]);
+}
+
 static gboolean
 check_reference (const char  *reference_id,
                  GError     **error)
@@ -1249,8 +1392,13 @@ idem_fingerprint_gallery_insert (IdemFingerprintGallery     *self,
   person = g_malloc0 (sizeof (Person) + n_fingers * sizeof (IdemFingerTemplate *));
   person->reference_id = g_strdup (reference_id);
   person->n_fingers = n_fingers;
+  /* The index entries are made outside the lock: searches go on. */
+  person->entries = g_new (IdemFingerIndexEntry, n_fingers);
   for (guint i = 0; i < n_fingers; i++)
-    person->fingers[i] = idem_finger_template_ref (fingers[i]);
+    {
+      person->fingers[i] = idem_finger_template_ref (fingers[i]);
+      _idem_finger_index_entry_init (&person->entries[i], fingers[i]);
+    }
 
   g_rw_lock_writer_lock (&self->lock);
   if (g_hash_table_contains (self->by_reference, reference_id))
@@ -1435,6 +1583,7 @@ identify_locked (IdemFingerprintGallery     *self,
   guint n_chunks = MAX (1, MIN (self->n_workers, n_persons / 64 + 1));
   g_autofree Chunk *chunks = g_new0 (Chunk, n_chunks);
   g_autofree Hit *merged = g_new (Hit, max_results);
+  g_autofree IdemFingerIndexQuery *queries = NULL;
   guint n_merged = 0;
   Barrier barrier;
   GPtrArray *result;
@@ -1443,11 +1592,19 @@ identify_locked (IdemFingerprintGallery     *self,
   g_cond_init (&barrier.cond);
   barrier.pending = n_chunks - 1;
 
+  if (self->prefilter)
+    {
+      queries = g_new (IdemFingerIndexQuery, n_probe);
+      for (guint p = 0; p < n_probe; p++)
+        _idem_finger_index_query_init (&queries[p], probe[p]);
+    }
+
   for (guint c = 0; c < n_chunks; c++)
     {
       chunks[c] = (Chunk) {
         .gallery = self,
         .probe = probe,
+        .queries = queries,
         .n_probe = n_probe,
         .start = (guint) ((guint64) n_persons * c / n_chunks),
         .end = (guint) ((guint64) n_persons * (c + 1) / n_chunks),

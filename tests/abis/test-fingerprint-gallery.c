@@ -8,6 +8,10 @@
  * change a result: every search here is checked against scoring every
  * enrolled person one by one with idem_fingerprint_fuse_person().
  *
+ * The same holds with the candidate pre-filter, against brute force that
+ * asks idem_finger_template_prefilter_passes() for each finger; and the
+ * pre-filter must keep the mates.
+ *
  * Fingers are drawn directly (synthetic_minutiae_random()), so the test
  * needs no image and runs in well under a second; a mate is the same
  * minutiae turned, shifted, jittered and with some left out, as a second
@@ -119,11 +123,42 @@ by_score_then_reference (gconstpointer a,
   return g_strcmp0 (x->reference_id, y->reference_id);
 }
 
+/* The sum rule of idem_fingerprint_fuse_person(), with the pre-filter's
+ * decision taken finger by finger when @prefilter. */
+static double
+fuse (IdemFingerTemplate * const *probe,
+      guint                       n_probe,
+      IdemFingerTemplate * const *fingers,
+      gboolean                    prefilter,
+      double                     *best_finger_score)
+{
+  double total = 0.0, best_overall = 0.0;
+
+  if (!prefilter)
+    return idem_fingerprint_fuse_person (probe, n_probe, fingers, 2, best_finger_score);
+
+  for (guint p = 0; p < n_probe; p++)
+    {
+      double best = 0.0;
+
+      for (guint e = 0; e < 2; e++)
+        if (idem_finger_template_get_position (probe[p]) == idem_finger_template_get_position (fingers[e])
+            && idem_finger_template_prefilter_passes (probe[p], fingers[e]))
+          best = MAX (best, idem_finger_template_compare (probe[p], fingers[e]));
+      total += best;
+      best_overall = MAX (best_overall, best);
+    }
+  *best_finger_score = best_overall;
+
+  return total;
+}
+
 /* What the gallery must answer: every enrolled person scored one by one. */
 static GPtrArray *
 brute_force (GHashTable                 *enrolled,
              IdemFingerTemplate * const *probe,
-             guint                       n_probe)
+             guint                       n_probe,
+             gboolean                    prefilter)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) idem_fingerprint_candidate_free);
   GHashTableIter iter;
@@ -134,8 +169,7 @@ brute_force (GHashTable                 *enrolled,
     {
       IdemFingerprintCandidate *candidate = g_new0 (IdemFingerprintCandidate, 1);
 
-      candidate->score = idem_fingerprint_fuse_person (probe, n_probe, person->fingers, 2,
-                                                       &candidate->best_finger_score);
+      candidate->score = fuse (probe, n_probe, person->fingers, prefilter, &candidate->best_finger_score);
       candidate->reference_id = g_strdup (person->reference_id);
       if (candidate->score > 0.0)
         g_ptr_array_add (all, candidate);
@@ -153,7 +187,8 @@ assert_same_answer (IdemFingerprintGallery     *gallery,
                     IdemFingerTemplate * const *probe,
                     guint                       n_probe)
 {
-  g_autoptr(GPtrArray) expected = brute_force (enrolled, probe, n_probe);
+  g_autoptr(GPtrArray) expected = brute_force (enrolled, probe, n_probe,
+                                               idem_fingerprint_gallery_get_prefilter (gallery));
   g_autoptr(GPtrArray) everyone = NULL;
   g_autoptr(GPtrArray) top = NULL;
   g_autoptr(GError) error = NULL;
@@ -200,12 +235,24 @@ check_searches (IdemFingerprintGallery *gallery,
       IdemFingerTemplate *probe[2] = { first, second };
       g_autofree char *reference = g_strdup_printf ("person-%04u", m);
 
-      assert_same_answer (gallery, enrolled, probe, 2);
-      assert_same_answer (gallery, enrolled, probe, 1);
+      /* Both ways: every finger compared, and only those the index passes. */
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          idem_fingerprint_gallery_set_prefilter (gallery, pass == 1);
+          assert_same_answer (gallery, enrolled, probe, 2);
+          assert_same_answer (gallery, enrolled, probe, 1);
+        }
+      g_assert_true (idem_fingerprint_gallery_get_prefilter (gallery));
 
-      /* An enrolled mate comes first. */
+      /* An enrolled mate passes the pre-filter and comes first. */
       if (g_hash_table_contains (enrolled, reference))
         {
+          Enrolled *person = g_hash_table_lookup (enrolled, reference);
+
+          g_assert_true (idem_finger_template_prefilter_passes (first, person->fingers[0]));
+          g_assert_true (idem_finger_template_prefilter_passes (second, person->fingers[1]));
+          g_assert_cmpfloat (idem_finger_template_prefilter_score (first, person->fingers[0]), >=,
+                             IDEM_FINGERPRINT_PREFILTER_THRESHOLD);
           g_autoptr(GPtrArray) candidates = idem_fingerprint_gallery_identify (gallery, probe, 2, 1, 0.0, NULL);
 
           g_assert_cmpuint (candidates->len, ==, 1);
@@ -262,6 +309,35 @@ test_identify_matches_brute_force (void)
   check_searches (gallery, enrolled);
 }
 
+/* The pre-filter earns its keep: unrelated fingers rarely pass. */
+static void
+test_prefilter_rejects_strangers (void)
+{
+  guint passed = 0, n_strangers = 400;
+
+  for (guint m = 0; m < N_MATES; m++)
+    {
+      g_autoptr(IdemFingerTemplate) probe = mate_template (2 * m, 2);
+
+      for (guint s = 0; s < n_strangers; s++)
+        {
+          g_autoptr(IdemFingerTemplate) stranger = drawn_template (100000 + s, 2);
+
+          passed += idem_finger_template_prefilter_passes (probe, stranger);
+        }
+    }
+  g_test_message ("%u of %u stranger comparisons passed the pre-filter", passed, N_MATES * n_strangers);
+  g_assert_cmpuint (passed, <, N_MATES * n_strangers / 10);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
 static void
 test_bad_requests_change_nothing (void)
 {
@@ -283,6 +359,20 @@ test_bad_requests_change_nothing (void)
   g_clear_error (&error);
 
   g_assert_cmpuint (idem_fingerprint_gallery_get_count (gallery), ==, 1);
+  g_assert_cmpuint (idem_fingerprint_gallery_get_index_bytes (gallery), >, 0);
+
+  /* The switch notifies only when it changes. */
+  {
+    guint notified = 0;
+
+    g_signal_connect (gallery, "notify::prefilter", G_CALLBACK (count_notify_cb), &notified);
+    idem_fingerprint_gallery_set_prefilter (gallery, TRUE);
+    g_assert_cmpuint (notified, ==, 0);
+    g_object_set (gallery, "prefilter", FALSE, NULL);
+    g_assert_cmpuint (notified, ==, 1);
+    g_assert_false (idem_fingerprint_gallery_get_prefilter (gallery));
+  }
+
   candidates = idem_fingerprint_gallery_identify (gallery, fingers, 1, 3, 0.0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (candidates->len, ==, 1);
@@ -296,6 +386,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/abis/gallery/identify-matches-brute-force", test_identify_matches_brute_force);
+  g_test_add_func ("/abis/gallery/prefilter-rejects-strangers", test_prefilter_rejects_strangers);
   g_test_add_func ("/abis/gallery/bad-requests-change-nothing", test_bad_requests_change_nothing);
 
   return g_test_run ();
