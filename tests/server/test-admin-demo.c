@@ -147,7 +147,29 @@ test_seeded_contents (AdminFixture  *fixture,
                                     " (SELECT 1 FROM master_data c WHERE c.type = 'documentCategory'"
                                     "  AND c.code = json_extract(t.attributes, '$.category'))"), ==, 0);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(DISTINCT type) FROM master_data"), >=, 8);
-  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM applicant_valid_document"), ==, 8);
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM applicant_valid_document"), ==, 16);
+
+  /* Every document category the UI spec asks for exists, and each age
+   * group has a type for it or is refused it knowingly: a category with no
+   * valid type at all would make the client send something the server
+   * refuses. */
+#define UI_SPEC_CATEGORIES \
+  "SELECT DISTINCT json_extract(f.field, '$.subType') AS code" \
+  " FROM (SELECT CASE WHEN t.type = 'object' THEN t.value END AS field" \
+  "       FROM published_document d, json_tree(d.content) t WHERE d.kind = 'ui-spec') f" \
+  " WHERE json_extract(f.field, '$.controlType') = 'fileupload'"
+  g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM (" UI_SPEC_CATEGORIES ")"), ==, 5);
+  g_assert_cmpint (admin_query_int (fixture,
+                                    "SELECT count(*) FROM (" UI_SPEC_CATEGORIES ") u WHERE NOT EXISTS"
+                                    " (SELECT 1 FROM master_data c WHERE c.type = 'documentCategory' AND c.code = u.code)"
+                                    " OR NOT EXISTS (SELECT 1 FROM applicant_valid_document a JOIN master_data t"
+                                    "  ON t.type = 'documentType' AND t.code = a.document_type"
+                                    "  AND json_extract(t.attributes, '$.category') = a.document_category"
+                                    "  WHERE a.document_category = u.code)"), ==, 0);
+#undef UI_SPEC_CATEGORIES
+  g_assert_cmpint (admin_query_int (fixture,
+                                    "SELECT count(*) FROM applicant_valid_document WHERE document_type = 'BIRTH_CERTIFICATE'"
+                                    " AND applicant_type IN ('INFANT', 'MINOR')"), ==, 2);
 
   /* The default ID schema and UI spec, published as version 1. */
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM published_document WHERE version = 1"), ==, 2);
