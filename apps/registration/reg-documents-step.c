@@ -3,8 +3,13 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  * One row per document field of the UI spec (proof of identity, address…):
- * the document type, chosen among the master data's `documentType` rows of
- * that category, and a file picked with the desktop's file chooser.  Files
+ * the document type, chosen among the master data's active `documentType`
+ * rows of that category, and a file picked with the desktop's file chooser.
+ * Only the types the `applicantValidDocument` rows accept for the
+ * resident's age group are offered, as the server refuses the others; when
+ * none is, the field says so and sends nothing, never the category code
+ * in place of a type.  The age groups are the server's: an infant is
+ * under 5, a minor under 18.  Files
  * are read asynchronously and recognised by their first bytes, not their
  * name: PDF, JPEG or PNG, at most REG_DOCUMENT_MAX_SIZE.  Images are
  * previewed; a PDF shows its name and size (poppler-glib, which could draw
@@ -19,6 +24,9 @@
 
 #include <glib/gi18n.h>
 
+#define INFANT_AGE 5
+#define MINOR_AGE  18
+
 typedef struct
 {
   RegDocumentsStep *self;
@@ -27,7 +35,12 @@ typedef struct
   char             *category;
   gboolean          required;
   AdwComboRow      *type_row;
+  GtkStringList    *type_names;
   GPtrArray        *type_codes;
+  GPtrArray        *category_codes;
+  GPtrArray        *category_names;
+  GtkLabel         *notice_label;
+  GtkWidget        *choose_button;
   AdwActionRow     *file_row;
   GtkPicture       *preview;
   GtkLabel         *error_label;
@@ -42,6 +55,8 @@ struct _RegDocumentsStep
   AdwBin        parent_instance;
 
   GPtrArray    *documents;
+  JsonArray    *valid_documents;
+  char         *age_group;
   GCancellable *cancellable;
   guint         n_loading;
 };
@@ -55,6 +70,8 @@ document_free (Document *document)
   g_free (document->label);
   g_free (document->category);
   g_ptr_array_unref (document->type_codes);
+  g_ptr_array_unref (document->category_codes);
+  g_ptr_array_unref (document->category_names);
   g_free (document->error);
   g_clear_pointer (&document->bytes, g_bytes_unref);
   g_free (document->format);
@@ -258,6 +275,107 @@ row_text (JsonObject *row,
   return json_node_get_string (node);
 }
 
+static gboolean
+row_is_active (JsonObject *row)
+{
+  JsonNode *node = json_object_get_member (row, "active");
+
+  return node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN ||
+         json_node_get_boolean (node);
+}
+
+/* Whether an active applicantValidDocument row accepts @type of @category
+ * for the resident's age group, or for any group when the age is unknown
+ * (an update that leaves the date of birth alone: the server knows it). */
+static gboolean
+type_is_valid (RegDocumentsStep *self,
+               const char       *category,
+               const char       *type)
+{
+  for (guint i = 0; self->valid_documents != NULL && i < json_array_get_length (self->valid_documents); i++)
+    {
+      JsonNode *node = json_array_get_element (self->valid_documents, i);
+      JsonObject *row;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      row = json_node_get_object (node);
+      if (row_is_active (row) &&
+          g_strcmp0 (row_text (row, "documentCategory"), category) == 0 &&
+          g_strcmp0 (row_text (row, "documentType"), type) == 0 &&
+          (self->age_group == NULL || g_strcmp0 (row_text (row, "applicantType"), self->age_group) == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static const char *
+no_type_notice (RegDocumentsStep *self)
+{
+  if (g_strcmp0 (self->age_group, "INFANT") == 0)
+    return _("No document of this kind is accepted for a child under 5.");
+  if (g_strcmp0 (self->age_group, "MINOR") == 0)
+    return _("No document of this kind is accepted for a resident under 18.");
+  if (g_strcmp0 (self->age_group, "ADULT") == 0)
+    return _("No document of this kind is accepted for an adult.");
+
+  return _("No document of this kind is accepted. Synchronise the workstation, or ask an administrator to set up the document types.");
+}
+
+/* Offers the valid types of the document's category, keeping the chosen
+ * one when it is still valid. */
+static void
+refresh_types (Document *document)
+{
+  RegDocumentsStep *self = document->self;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *chosen = NULL;
+  guint selected = adw_combo_row_get_selected (document->type_row);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (document->type_names));
+  gboolean none;
+
+  if (selected < document->type_codes->len)
+    chosen = g_strdup (g_ptr_array_index (document->type_codes, selected));
+
+  g_ptr_array_set_size (document->type_codes, 0);
+  for (guint i = 0; i < document->category_codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (document->category_codes, i);
+
+      if (!type_is_valid (self, document->category, code))
+        continue;
+      g_ptr_array_add (document->type_codes, g_strdup (code));
+      g_ptr_array_add (names, g_ptr_array_index (document->category_names, i));
+    }
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (document->type_names, 0, n_items, (const char * const *) names->pdata);
+
+  for (guint i = 0; chosen != NULL && i < document->type_codes->len; i++)
+    if (g_str_equal (g_ptr_array_index (document->type_codes, i), chosen))
+      adw_combo_row_set_selected (document->type_row, i);
+
+  none = document->type_codes->len == 0;
+  gtk_label_set_text (document->notice_label, none ? no_type_notice (self) : "");
+  gtk_widget_set_visible (GTK_WIDGET (document->notice_label), none);
+  gtk_widget_set_sensitive (GTK_WIDGET (document->type_row), !none);
+  gtk_widget_set_sensitive (document->choose_button, !none);
+  if (none)
+    {
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (document->type_row),
+                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, document->notice_label, NULL,
+                                      -1);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (document->choose_button),
+                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, document->notice_label, NULL,
+                                      -1);
+    }
+  else
+    {
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (document->type_row), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (document->choose_button), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+    }
+}
+
 static void
 add_document (RegDocumentsStep  *self,
               GtkBox            *page,
@@ -266,10 +384,8 @@ add_document (RegDocumentsStep  *self,
               RegMasterDataFunc  master_data,
               gpointer           user_data)
 {
-  g_autoptr(GtkStringList) types = gtk_string_list_new (NULL);
   g_autoptr(JsonArray) rows = NULL;
   GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("C_hoose File…"));
   Document *document = g_new0 (Document, 1);
 
   document->self = self;
@@ -280,8 +396,11 @@ add_document (RegDocumentsStep  *self,
                                                                               : document->id);
   document->required = idem_ui_field_is_required (field);
   document->type_codes = g_ptr_array_new_with_free_func (g_free);
+  document->category_codes = g_ptr_array_new_with_free_func (g_free);
+  document->category_names = g_ptr_array_new_with_free_func (g_free);
 
-  /* The applicant-valid documents of this category. */
+  /* The active document types of this category; refresh_types() keeps
+   * those valid for the resident. */
   if (master_data != NULL)
     rows = master_data ("documentType", user_data);
   for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
@@ -295,39 +414,44 @@ add_document (RegDocumentsStep  *self,
         continue;
       row = json_node_get_object (node);
       code = row_text (row, "code");
-      if (code == NULL || g_strcmp0 (row_text (row, "category"), document->category) != 0)
+      if (code == NULL || !row_is_active (row) || g_strcmp0 (row_text (row, "category"), document->category) != 0)
         continue;
       name = NULL;
       if (json_object_has_member (row, "names") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (row, "names")))
         {
           JsonObject *names = json_object_get_object_member (row, "names");
+          JsonNode *name_node = json_object_get_member (names, language);
 
-          if (json_object_has_member (names, language))
-            name = json_object_get_string_member (names, language);
+          if (name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) && json_node_get_value_type (name_node) == G_TYPE_STRING)
+            name = json_node_get_string (name_node);
         }
-      g_ptr_array_add (document->type_codes, g_strdup (code));
-      gtk_string_list_append (types, name != NULL ? name : code);
-    }
-  if (document->type_codes->len == 0)
-    {
-      g_ptr_array_add (document->type_codes, g_strdup (document->category));
-      gtk_string_list_append (types, document->label);
+      g_ptr_array_add (document->category_codes, g_strdup (code));
+      g_ptr_array_add (document->category_names, g_strdup (name != NULL ? name : code));
     }
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
+  document->type_names = gtk_string_list_new (NULL);
   document->type_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (document->type_row), document->label);
-  adw_combo_row_set_model (document->type_row, G_LIST_MODEL (types));
+  adw_combo_row_set_model (document->type_row, G_LIST_MODEL (document->type_names));
+  g_object_unref (document->type_names);
   document->file_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (document->file_row), _("File"));
   adw_action_row_set_subtitle (document->file_row, document->required ? _("Required") : _("Optional"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "documents.choose");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", document->id);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (document->file_row, button);
+  document->choose_button = gtk_button_new_with_mnemonic (_("C_hoose File…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (document->choose_button), "documents.choose");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (document->choose_button), "s", document->id);
+  gtk_widget_set_valign (document->choose_button, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (document->file_row, document->choose_button);
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (document->type_row));
   gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (document->file_row));
+
+  document->notice_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (document->notice_label), "dim-label");
+  gtk_label_set_xalign (document->notice_label, 0);
+  gtk_label_set_wrap (document->notice_label, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (document->notice_label), FALSE);
 
   document->preview = GTK_PICTURE (gtk_picture_new ());
   gtk_widget_set_size_request (GTK_WIDGET (document->preview), -1, 120);
@@ -340,9 +464,11 @@ add_document (RegDocumentsStep  *self,
   gtk_widget_set_visible (GTK_WIDGET (document->error_label), FALSE);
 
   gtk_box_append (page, list);
+  gtk_box_append (page, GTK_WIDGET (document->notice_label));
   gtk_box_append (page, GTK_WIDGET (document->preview));
   gtk_box_append (page, GTK_WIDGET (document->error_label));
   g_ptr_array_add (self->documents, document);
+  refresh_types (document);
 }
 
 static void
@@ -362,6 +488,8 @@ reg_documents_step_finalize (GObject *object)
   RegDocumentsStep *self = REG_DOCUMENTS_STEP (object);
 
   g_ptr_array_unref (self->documents);
+  g_clear_pointer (&self->valid_documents, json_array_unref);
+  g_free (self->age_group);
 
   G_OBJECT_CLASS (reg_documents_step_parent_class)->finalize (object);
 }
@@ -389,7 +517,8 @@ reg_documents_step_init (RegDocumentsStep *self)
  * reg_documents_step_new:
  * @ui_spec: the UI spec; its `fileupload` fields are the documents
  * @language: three-letter code of the labels' language
- * @master_data: (nullable): gives the `documentType` rows
+ * @master_data: (nullable): gives the `documentType` and
+ *   `applicantValidDocument` rows
  * @user_data: data for @master_data
  *
  * Returns: (transfer floating): the documents step
@@ -414,6 +543,9 @@ reg_documents_step_new (IdemUiSpec        *ui_spec,
   gtk_widget_set_margin_bottom (page, 18);
   gtk_widget_set_margin_start (page, 12);
   gtk_widget_set_margin_end (page, 12);
+
+  if (master_data != NULL)
+    self->valid_documents = master_data ("applicantValidDocument", user_data);
 
   for (guint s = 0; s < idem_ui_spec_get_n_screens (ui_spec); s++)
     {
@@ -445,6 +577,143 @@ reg_documents_step_get_n_fields (RegDocumentsStep *self)
   g_return_val_if_fail (REG_IS_DOCUMENTS_STEP (self), 0);
 
   return self->documents->len;
+}
+
+/**
+ * reg_documents_step_set_age:
+ * @self: the documents step
+ * @age: the resident's age in years, or -1 when it is not known
+ *
+ * Offers for each document the types valid for the age group of @age (all
+ * the types valid for some group when @age is -1), keeping each choice
+ * that stays valid.
+ */
+void
+reg_documents_step_set_age (RegDocumentsStep *self,
+                            int               age)
+{
+  const char *age_group = NULL;
+
+  g_return_if_fail (REG_IS_DOCUMENTS_STEP (self));
+
+  if (age >= 0)
+    age_group = age < INFANT_AGE ? "INFANT" : age < MINOR_AGE ? "MINOR" : "ADULT";
+  if (g_strcmp0 (age_group, self->age_group) == 0)
+    return;
+
+  g_free (self->age_group);
+  self->age_group = g_strdup (age_group);
+  for (guint i = 0; i < self->documents->len; i++)
+    refresh_types (g_ptr_array_index (self->documents, i));
+}
+
+/**
+ * reg_documents_step_dup_type_codes:
+ * @self: the documents step
+ * @field: a document field, like `proofOfAddress`
+ *
+ * Returns: (transfer full) (nullable): the codes of the document types
+ *   offered for @field, in order; %NULL for an unknown field
+ */
+char **
+reg_documents_step_dup_type_codes (RegDocumentsStep *self,
+                                   const char       *field)
+{
+  Document *document;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_return_val_if_fail (REG_IS_DOCUMENTS_STEP (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  document = find_document (self, field);
+  if (document == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < document->type_codes->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (document->type_codes, i));
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * reg_documents_step_select_type:
+ * @self: the documents step
+ * @field: a document field
+ * @code: the code of a document type offered for @field
+ *
+ * Returns: %TRUE if @code is offered for @field and is now chosen
+ */
+gboolean
+reg_documents_step_select_type (RegDocumentsStep *self,
+                                const char       *field,
+                                const char       *code)
+{
+  Document *document;
+
+  g_return_val_if_fail (REG_IS_DOCUMENTS_STEP (self), FALSE);
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  document = find_document (self, field);
+  for (guint i = 0; document != NULL && i < document->type_codes->len; i++)
+    if (g_str_equal (g_ptr_array_index (document->type_codes, i), code))
+      {
+        adw_combo_row_set_selected (document->type_row, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/**
+ * reg_documents_step_get_document_type:
+ * @self: the documents step
+ * @field: a document field
+ *
+ * Returns: (nullable): the code of the document type chosen for @field,
+ *   or %NULL when no type is offered for it
+ */
+const char *
+reg_documents_step_get_document_type (RegDocumentsStep *self,
+                                      const char       *field)
+{
+  Document *document;
+  guint selected;
+
+  g_return_val_if_fail (REG_IS_DOCUMENTS_STEP (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  document = find_document (self, field);
+  if (document == NULL || document->type_codes->len == 0)
+    return NULL;
+  selected = adw_combo_row_get_selected (document->type_row);
+
+  return g_ptr_array_index (document->type_codes, selected < document->type_codes->len ? selected : 0);
+}
+
+/**
+ * reg_documents_step_get_notice:
+ * @self: the documents step
+ * @field: a document field
+ *
+ * Returns: (nullable): why no document can be given for @field, or %NULL
+ *   when some type is offered
+ */
+const char *
+reg_documents_step_get_notice (RegDocumentsStep *self,
+                               const char       *field)
+{
+  Document *document;
+
+  g_return_val_if_fail (REG_IS_DOCUMENTS_STEP (self), NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  document = find_document (self, field);
+  if (document == NULL || document->type_codes->len > 0)
+    return NULL;
+
+  return gtk_label_get_text (document->notice_label);
 }
 
 /**
@@ -539,7 +808,10 @@ reg_documents_step_validate (RegDocumentsStep *self)
     {
       Document *document = g_ptr_array_index (self->documents, i);
 
-      if (document->required && document->bytes == NULL)
+      /* The notice under the field already says why. */
+      if (document->required && document->type_codes->len == 0)
+        valid = FALSE;
+      else if (document->required && document->bytes == NULL)
         {
           g_autofree char *message = g_strdup_printf (_("Add the %s."), document->label);
 
@@ -563,7 +835,9 @@ reg_documents_step_collect (RegDocumentsStep *self,
       Document *document = g_ptr_array_index (self->documents, i);
       guint selected = adw_combo_row_get_selected (document->type_row);
 
-      if (document->bytes == NULL)
+      /* A file kept from before the age changed, with no type valid now,
+       * is not sent: the server would refuse the whole packet. */
+      if (document->bytes == NULL || document->type_codes->len == 0)
         continue;
       if (selected >= document->type_codes->len)
         selected = 0;
@@ -589,7 +863,7 @@ reg_documents_step_add_summary (RegDocumentsStep *self,
     {
       Document *document = g_ptr_array_index (self->documents, i);
 
-      if (document->bytes == NULL)
+      if (document->bytes == NULL || document->type_codes->len == 0)
         continue;
       g_ptr_array_add (summary, g_strdup (document->label));
       g_ptr_array_add (summary, g_strdup (document->file_name));

@@ -211,6 +211,10 @@ show_step (RegFlow *self,
   guint position = 0;
 
   self->current = step;
+  /* The documents offered depend on the age just entered. */
+  if (step == STEP_DOCUMENTS)
+    reg_documents_step_set_age (REG_DOCUMENTS_STEP (self->steps[STEP_DOCUMENTS]),
+                                reg_demographics_step_get_age (REG_DEMOGRAPHICS_STEP (self->steps[STEP_DEMOGRAPHICS])));
   gtk_stack_set_visible_child_name (self->stack, step_names[step]);
   set_message (self, NULL);
 

@@ -169,6 +169,22 @@ row (const char *code,
   return object;
 }
 
+/* An applicantValidDocument row, as the sync delivers it. */
+static JsonObject *
+valid_document (const char *applicant,
+                const char *category,
+                const char *type)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "applicantType", applicant);
+  json_object_set_string_member (object, "documentCategory", category);
+  json_object_set_string_member (object, "documentType", type);
+  json_object_set_boolean_member (object, "active", TRUE);
+
+  return object;
+}
+
 static void
 add_rows (const char  *type,
           JsonObject **rows,
@@ -210,6 +226,16 @@ make_master_data (void)
   json_object_set_string_member (documents[1], "category", "POA");
   json_object_set_string_member (documents[2], "category", "POI");
   add_rows ("documentType", documents, G_N_ELEMENTS (documents));
+  {
+    JsonObject *valid[] = {
+      valid_document ("ADULT", "POA", "DOC004"),
+      valid_document ("ADULT", "POA", "DOC006"),
+      valid_document ("ADULT", "POI", "DOC001"),
+      valid_document ("INFANT", "POA", "DOC004"),
+    };
+
+    add_rows ("applicantValidDocument", valid, G_N_ELEMENTS (valid));
+  }
 }
 
 static JsonArray *
@@ -653,6 +679,16 @@ test_full_registration (void)
 
   /* Documents: a file that is not a document is refused with a reason. */
   documents = REG_DOCUMENTS_STEP (reg_flow_get_step (flow, "documents"));
+  /* Only the types valid for an adult are offered. */
+  {
+    g_auto(GStrv) address_types = reg_documents_step_dup_type_codes (documents, "proofOfAddress");
+    g_auto(GStrv) identity_types = reg_documents_step_dup_type_codes (documents, "proofOfIdentity");
+
+    g_assert_cmpuint (g_strv_length (address_types), ==, 2);
+    g_assert_cmpuint (g_strv_length (identity_types), ==, 1);
+    g_assert_cmpstr (identity_types[0], ==, "DOC001");
+    g_assert_nonnull (reg_documents_step_get_notice (documents, "proofOfRelationship"));
+  }
   g_assert_true (g_file_set_contents (text_path, "not a scan", -1, NULL));
   g_assert_true (g_file_set_contents (page_path, g_bytes_get_data (page, NULL), g_bytes_get_size (page), NULL));
   {
@@ -912,6 +948,15 @@ test_infant (void)
   fill_address (form);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
+  /* An infant is offered the infant types only. */
+  {
+    RegDocumentsStep *documents = REG_DOCUMENTS_STEP (reg_flow_get_step (flow, "documents"));
+    g_auto(GStrv) address_types = reg_documents_step_dup_type_codes (documents, "proofOfAddress");
+
+    g_assert_cmpuint (g_strv_length (address_types), ==, 1);
+    g_assert_cmpstr (address_types[0], ==, "DOC004");
+    g_assert_nonnull (reg_documents_step_get_notice (documents, "proofOfIdentity"));
+  }
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
   capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
