@@ -986,6 +986,11 @@ process (SrvPipeline  *self,
             g_message ("Packet %s stays at stage %s: %s", job->rid, job->stage, error->message);
           return;
         }
+
+      /* A retry waits for its next_attempt: let the packet go, and the
+       * claim picks it up again when its time comes. */
+      if (job->verdict == SRV_STAGE_RETRY && g_strcmp0 (job->state, "PROCESSING") == 0)
+        return;
     }
 }
 

@@ -816,6 +816,17 @@ test_lost_survives_restart (void)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+
+  /* A retry waits out its backoff (an hour here) instead of running
+   * again at once and spending its attempts in a moment. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM packet_history WHERE rid = '{rid}'"
+                                    " AND stage = 'report_lost' AND outcome = 'RETRY'", lost->rid), ==, 1);
   srv_pipeline_stop (srv_server_get_pipeline (test->server));
 
   g_assert_cmpint (count_where_rid (test, "SELECT count(*) FROM packet WHERE rid = '{rid}' AND state = 'PROCESSING'"
