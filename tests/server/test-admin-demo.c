@@ -149,10 +149,9 @@ test_seeded_contents (AdminFixture  *fixture,
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(DISTINCT type) FROM master_data"), >=, 8);
   g_assert_cmpint (admin_query_int (fixture, "SELECT count(*) FROM applicant_valid_document"), ==, 16);
 
-  /* Every document category the UI spec asks for exists, and each age
-   * group has a type for it or is refused it knowingly: a category with no
-   * valid type at all would make the client send something the server
-   * refuses. */
+  /* Every document category the published UI spec asks for exists and has
+   * a type valid for at least one age group: without one, the client would
+   * have nothing the server accepts to offer for it. */
 #define UI_SPEC_CATEGORIES \
   "SELECT DISTINCT json_extract(f.field, '$.subType') AS code" \
   " FROM (SELECT CASE WHEN t.type = 'object' THEN t.value END AS field" \
