@@ -975,9 +975,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Persons a worker takes at a time during identification: at most this
+ * many, and about an eighth of a worker's share in a small gallery, so the
+ * work is shared evenly and taking it costs nothing. */
+#define IDENTIFY_BLOCK 256
+#define IDENTIFY_BLOCK_MIN 16
+
 typedef struct
 {
   const Person *person;
+  guint         position;   /* in the gallery: breaks ties, so results do
+                             * not depend on which worker found whom */
   double        score;
   double        best_finger_score;
 } Hit;
@@ -996,7 +1004,8 @@ typedef struct
   /* One a probe finger, or NULL to compare every finger fully. */
   const IdemFingerIndexQuery *queries;
   guint                       n_probe;
-  guint                       start;
+  gint                       *next;     /* shared: the next person to take */
+  guint                       block;
   guint                       end;
   guint                       max_results;
   double                      min_score;
@@ -1016,6 +1025,14 @@ person_free (Person *person)
   g_free (person);
 }
 
+/* Higher score first; on a tie, the earlier enrolled. */
+static inline gboolean
+hit_ranks_before (const Hit *a,
+                  const Hit *b)
+{
+  return a->score > b->score || (a->score == b->score && a->position < b->position);
+}
+
 static void
 hits_offer (Hit    *hits,
             guint  *n_hits,
@@ -1024,10 +1041,10 @@ hits_offer (Hit    *hits,
 {
   guint k;
 
-  if (*n_hits == capacity && hit.score <= hits[capacity - 1].score)
+  if (*n_hits == capacity && !hit_ranks_before (&hit, &hits[capacity - 1]))
     return;
   k = *n_hits < capacity ? (*n_hits)++ : capacity - 1;
-  while (k > 0 && hits[k - 1].score < hit.score)
+  while (k > 0 && hit_ranks_before (&hit, &hits[k - 1]))
     {
       hits[k] = hits[k - 1];
       k--;
@@ -1066,23 +1083,32 @@ static void
 chunk_run (Chunk *chunk)
 {
   GPtrArray *persons = chunk->gallery->persons;
+  guint start;
 
-  for (guint i = chunk->start; i < chunk->end; i++)
+  /* Workers take blocks of persons from a shared cursor rather than a
+   * fixed half each: how many fingers pass the pre-filter, and so the cost
+   * of a block, varies along the gallery, and a fixed split left one core
+   * idle while the other finished. */
+  while ((start = (guint) g_atomic_int_add (chunk->next, chunk->block)) < chunk->end)
     {
-      const Person *person = g_ptr_array_index (persons, i);
-      Hit hit = { person, 0.0, 0.0 };
+      guint end = MIN (chunk->end, start + chunk->block);
 
-      /* Cheap enough to look at every 4096 persons, rare enough to cost nothing. */
-      if ((i & 4095) == 0 && g_cancellable_is_cancelled (chunk->cancellable))
+      if (g_cancellable_is_cancelled (chunk->cancellable))
         break;
-      if (chunk->queries != NULL)
-        hit.score = fuse_person_prefiltered (chunk, person, &hit.best_finger_score);
-      else
-        hit.score = idem_fingerprint_fuse_person (chunk->probe, chunk->n_probe,
-                                                  person->fingers, person->n_fingers,
-                                                  &hit.best_finger_score);
-      if (hit.score > 0.0 && hit.score >= chunk->min_score)
-        hits_offer (chunk->hits, &chunk->n_hits, chunk->max_results, hit);
+      for (guint i = start; i < end; i++)
+        {
+          const Person *person = g_ptr_array_index (persons, i);
+          Hit hit = { person, i, 0.0, 0.0 };
+
+          if (chunk->queries != NULL)
+            hit.score = fuse_person_prefiltered (chunk, person, &hit.best_finger_score);
+          else
+            hit.score = idem_fingerprint_fuse_person (chunk->probe, chunk->n_probe,
+                                                      person->fingers, person->n_fingers,
+                                                      &hit.best_finger_score);
+          if (hit.score > 0.0 && hit.score >= chunk->min_score)
+            hits_offer (chunk->hits, &chunk->n_hits, chunk->max_results, hit);
+        }
     }
 }
 
@@ -1581,6 +1607,8 @@ identify_locked (IdemFingerprintGallery     *self,
 {
   guint n_persons = self->persons->len;
   guint n_chunks = MAX (1, MIN (self->n_workers, n_persons / 64 + 1));
+  guint block = CLAMP (n_persons / (n_chunks * 8), IDENTIFY_BLOCK_MIN, IDENTIFY_BLOCK);
+  gint next = 0;
   g_autofree Chunk *chunks = g_new0 (Chunk, n_chunks);
   g_autofree Hit *merged = g_new (Hit, max_results);
   g_autofree IdemFingerIndexQuery *queries = NULL;
@@ -1606,8 +1634,9 @@ identify_locked (IdemFingerprintGallery     *self,
         .probe = probe,
         .queries = queries,
         .n_probe = n_probe,
-        .start = (guint) ((guint64) n_persons * c / n_chunks),
-        .end = (guint) ((guint64) n_persons * (c + 1) / n_chunks),
+        .next = &next,
+        .block = block,
+        .end = n_persons,
         .max_results = max_results,
         .min_score = min_score,
         .cancellable = cancellable,
