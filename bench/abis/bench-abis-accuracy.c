@@ -24,6 +24,8 @@
 #include <idem-minutiae-extract.h>
 #include <synthetic-finger.h>
 
+#include "minutiae-cache.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,45 +65,30 @@ finger_job_cb (gpointer data,
     }
 }
 
-/* The cache: per impression, a 32-bit length (0: extraction failed) and
- * the IdemMinutiae serialisation, fingers and impressions in order. */
+/* The cache holds every impression of every finger, in order. */
 static gboolean
 load_cache (const char *path,
             FingerJob  *jobs,
             guint       n_fingers,
             guint       n_impressions)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0, offset = 0;
+  g_autofree IdemMinutiae **minutiae = g_new0 (IdemMinutiae *, n_fingers * n_impressions);
 
-  if (!g_file_get_contents (path, &contents, &length, NULL))
+  if (!minutiae_cache_load (path, minutiae, n_fingers, n_impressions))
     return FALSE;
   for (guint f = 0; f < n_fingers; f++)
     for (guint k = 0; k < n_impressions; k++)
       {
-        g_autoptr(GBytes) bytes = NULL;
-        g_autoptr(IdemMinutiae) minutiae = NULL;
-        guint32 size;
+        IdemMinutiae *extracted = minutiae[f * n_impressions + k];
 
-        if (length - offset < 4)
-          return FALSE;
-        memcpy (&size, contents + offset, 4);
-        offset += 4;
-        if (size == 0)
+        if (extracted == NULL)
           continue;
-        if (length - offset < size)
-          return FALSE;
-        bytes = g_bytes_new (contents + offset, size);
-        offset += size;
-        minutiae = idem_minutiae_deserialize (bytes, NULL);
-        if (minutiae == NULL)
-          return FALSE;
-        jobs[f].n_minutiae[k] = idem_minutiae_get_count (minutiae);
-        jobs[f].templates[k] = idem_finger_template_new (minutiae, 0, NULL);
-        jobs[f].minutiae[k] = g_steal_pointer (&minutiae);
+        jobs[f].n_minutiae[k] = idem_minutiae_get_count (extracted);
+        jobs[f].templates[k] = idem_finger_template_new (extracted, 0, NULL);
+        jobs[f].minutiae[k] = extracted;
       }
 
-  return offset == length;
+  return TRUE;
 }
 
 static void
@@ -110,21 +97,12 @@ save_cache (const char *path,
             guint       n_fingers,
             guint       n_impressions)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
+  g_autofree IdemMinutiae **minutiae = g_new0 (IdemMinutiae *, n_fingers * n_impressions);
 
   for (guint f = 0; f < n_fingers; f++)
     for (guint k = 0; k < n_impressions; k++)
-      {
-        g_autoptr(GBytes) bytes = jobs[f].minutiae[k] ? idem_minutiae_serialize (jobs[f].minutiae[k]) : NULL;
-        guint32 size = bytes ? g_bytes_get_size (bytes) : 0;
-
-        g_byte_array_append (out, (const guint8 *) &size, 4);
-        if (bytes != NULL)
-          g_byte_array_append (out, g_bytes_get_data (bytes, NULL), size);
-      }
-  if (!g_file_set_contents (path, (const char *) out->data, out->len, &error))
-    g_printerr ("The minutiae cache cannot be written: %s\n", error->message);
+      minutiae[f * n_impressions + k] = jobs[f].minutiae[k];
+  minutiae_cache_save (path, minutiae, n_fingers, n_impressions);
 }
 
 static int

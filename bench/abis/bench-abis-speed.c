@@ -50,6 +50,8 @@
 #include <idem-minutiae-extract.h>
 #include <synthetic-finger.h>
 
+#include "minutiae-cache.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,45 +277,30 @@ pool_job_cb (gpointer data,
   job->minutiae = idem_minutiae_extract (pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT, 500, NULL);
 }
 
-/* bench-abis-accuracy's cache: per impression, a 32-bit length (0:
- * extraction failed) and the IdemMinutiae serialisation, fingers and
- * impressions in order.  The pool takes each finger's first impression. */
+/* bench-abis-accuracy's cache of every impression; the pool takes each
+ * finger's first that extraction did not fail on. */
 static gboolean
 load_pool_cache (const char *path,
                  PoolJob    *jobs,
                  guint       n_fingers,
                  guint       n_impressions)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0, offset = 0;
+  guint n_slots = n_fingers * n_impressions;
+  g_autofree IdemMinutiae **minutiae = g_new0 (IdemMinutiae *, n_slots);
 
-  if (!g_file_get_contents (path, &contents, &length, NULL))
+  if (!minutiae_cache_load (path, minutiae, n_fingers, n_impressions))
     return FALSE;
-  for (guint f = 0; f < n_fingers; f++)
-    for (guint k = 0; k < n_impressions; k++)
-      {
-        g_autoptr(GBytes) bytes = NULL;
-        g_autoptr(IdemMinutiae) minutiae = NULL;
-        guint32 size;
+  for (guint slot = 0; slot < n_slots; slot++)
+    {
+      PoolJob *job = &jobs[slot / n_impressions];
 
-        if (length - offset < 4)
-          return FALSE;
-        memcpy (&size, contents + offset, 4);
-        offset += 4;
-        if (size == 0)
-          continue;
-        if (length - offset < size)
-          return FALSE;
-        bytes = g_bytes_new (contents + offset, size);
-        offset += size;
-        minutiae = idem_minutiae_deserialize (bytes, NULL);
-        if (minutiae == NULL)
-          return FALSE;
-        if (jobs[f].minutiae == NULL)
-          jobs[f].minutiae = g_steal_pointer (&minutiae);
-      }
+      if (job->minutiae == NULL)
+        job->minutiae = g_steal_pointer (&minutiae[slot]);
+      else
+        g_clear_pointer (&minutiae[slot], idem_minutiae_unref);
+    }
 
-  return offset == length;
+  return TRUE;
 }
 
 /* Written in the same format, with the other impressions empty. */
@@ -323,23 +310,11 @@ save_pool_cache (const char *path,
                  guint       n_fingers,
                  guint       n_impressions)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GError) error = NULL;
-  const guint32 empty = 0;
+  g_autofree IdemMinutiae **minutiae = g_new0 (IdemMinutiae *, n_fingers * n_impressions);
 
   for (guint f = 0; f < n_fingers; f++)
-    {
-      g_autoptr(GBytes) bytes = jobs[f].minutiae ? idem_minutiae_serialize (jobs[f].minutiae) : NULL;
-      guint32 size = bytes ? g_bytes_get_size (bytes) : 0;
-
-      g_byte_array_append (out, (const guint8 *) &size, 4);
-      if (bytes != NULL)
-        g_byte_array_append (out, g_bytes_get_data (bytes, NULL), size);
-      for (guint k = 1; k < n_impressions; k++)
-        g_byte_array_append (out, (const guint8 *) &empty, 4);
-    }
-  if (!g_file_set_contents (path, (const char *) out->data, out->len, &error))
-    g_printerr ("The minutiae cache cannot be written: %s\n", error->message);
+    minutiae[f * n_impressions] = jobs[f].minutiae;
+  minutiae_cache_save (path, minutiae, n_fingers, n_impressions);
 }
 
 /* Returns the pool's templates (those extraction gave enough minutiae). */
