@@ -50,28 +50,6 @@
 #include <glib/gstdio.h>
 #include <openssl/pem.h>
 
-#ifdef __SANITIZE_ADDRESS__
-/* As in test-registration-flow.c: GLib's first block of quark pointers
- * is kept on purpose once GTK, GStreamer and libfprint make more than
- * 2048 quarks; keep it reachable for LeakSanitizer. */
-#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
-
-static const volatile void *startup_quark_blocks[4];
-static guint n_startup_quark_blocks;
-static gboolean main_started;
-
-void __sanitizer_malloc_hook (const volatile void *pointer,
-                              size_t               size);
-
-void
-__sanitizer_malloc_hook (const volatile void *pointer,
-                         size_t               size)
-{
-  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
-    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
-}
-#endif
-
 #define MACHINE     "10011"
 #define CENTRE      "10001"
 #define FACE_SOURCE "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
@@ -801,10 +779,6 @@ main (int   argc,
   g_autofree char *certificate_path = NULL;
   g_autoptr(GSettings) settings = NULL;
   int status;
-
-#ifdef __SANITIZE_ADDRESS__
-  main_started = TRUE;
-#endif
 
   /* Read by libfprint when its context enumerates: set before any thread. */
   socket_dir = hw_test_make_socket_dir ();

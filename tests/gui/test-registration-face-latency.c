@@ -21,29 +21,6 @@
 #define RUN_SECONDS       4
 #define WAIT_SECONDS      30
 
-#ifdef __SANITIZE_ADDRESS__
-/* GLib never frees its first block of quark pointers once a process makes
- * more than 2048 quarks, so that threads reading it concurrently stay
- * safe.  Keeping the blocks of that size made before main() in a global
- * keeps them reachable, as GLib means them to be. */
-#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
-
-static const volatile void *startup_quark_blocks[4];
-static guint n_startup_quark_blocks;
-static gboolean main_started;
-
-void __sanitizer_malloc_hook (const volatile void *pointer,
-                              size_t               size);
-
-void
-__sanitizer_malloc_hook (const volatile void *pointer,
-                         size_t               size)
-{
-  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
-    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
-}
-#endif
-
 typedef struct
 {
   gint64  expected;
@@ -169,10 +146,6 @@ int
 main (int   argc,
       char *argv[])
 {
-#ifdef __SANITIZE_ADDRESS__
-  main_started = TRUE;
-#endif
-
   gui_test_init (&argc, &argv);
   idem_hw_init (&argc, &argv);
 

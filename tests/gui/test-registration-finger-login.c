@@ -35,31 +35,6 @@
 
 #define OPERATOR_SEED 7
 
-#ifdef __SANITIZE_ADDRESS__
-/* Past 2048 quarks (GTK, GStreamer and libfprint make that many), GLib
- * moves to a new block of quark pointers and deliberately never frees the
- * first one, allocated before main(), because other threads may still read
- * it.  LeakSanitizer reports it, with a stack that ends inside GLib.  The
- * sanitizer's allocation hook keeps the blocks of that size allocated
- * before main() in a global, so they stay reachable as GLib intends. */
-#define QUARK_BLOCK_BYTES (2048 * sizeof (char *))
-
-static const volatile void *early_quark_blocks[4];
-static guint n_early_quark_blocks;
-static gboolean in_main;
-
-void __sanitizer_malloc_hook (const volatile void *pointer,
-                              size_t               size);
-
-void
-__sanitizer_malloc_hook (const volatile void *pointer,
-                         size_t               size)
-{
-  if (!in_main && size == QUARK_BLOCK_BYTES && n_early_quark_blocks < G_N_ELEMENTS (early_quark_blocks))
-    early_quark_blocks[n_early_quark_blocks++] = pointer;
-}
-#endif
-
 static RegApplication *app;
 static GtkWindow *window;
 static char *socket_path;
@@ -202,10 +177,6 @@ main (int   argc,
   g_autofree char *directory = NULL;
   g_autoptr(GSettings) settings = NULL;
   int status;
-
-#ifdef __SANITIZE_ADDRESS__
-  in_main = TRUE;
-#endif
 
   /* Read by libfprint when its context enumerates: set before any thread. */
   socket_dir = hw_test_make_socket_dir ();

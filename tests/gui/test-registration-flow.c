@@ -36,32 +36,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#ifdef __SANITIZE_ADDRESS__
-/* GLib never frees its first block of quark pointers once a process makes
- * more than 2048 quarks (GTK, GStreamer and libfprint together do), so
- * that threads reading it concurrently stay safe; LeakSanitizer would call
- * it a leak, and cannot tell it from others by its stack, which stops in
- * GLib.  AddressSanitizer calls this hook for every allocation: keeping
- * the blocks of that size made before main() in a global keeps them
- * reachable, as GLib means them to be. */
-#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
-
-static const volatile void *startup_quark_blocks[4];
-static guint n_startup_quark_blocks;
-static gboolean main_started;
-
-void __sanitizer_malloc_hook (const volatile void *pointer,
-                              size_t               size);
-
-void
-__sanitizer_malloc_hook (const volatile void *pointer,
-                         size_t               size)
-{
-  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
-    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
-}
-#endif
-
 #define CENTRE          "10001"
 #define MACHINE         "10077"
 #define PASSWORD        "correct horse battery"
@@ -1103,10 +1077,6 @@ main (int   argc,
   g_autoptr(GFile) ui_spec_file = NULL;
   g_autoptr(GError) error = NULL;
   int status;
-
-#ifdef __SANITIZE_ADDRESS__
-  main_started = TRUE;
-#endif
 
   /* Read by libfprint when its context enumerates: set before any thread. */
   socket_dir = hw_test_make_socket_dir ();

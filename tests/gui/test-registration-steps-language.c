@@ -32,30 +32,6 @@
 #define FACE_SOURCE  "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 #define WAIT_SECONDS 30
 
-#ifdef __SANITIZE_ADDRESS__
-/* GLib never frees its first block of quark pointers once a process makes
- * more than 2048 quarks (GTK, GStreamer and libfprint together do), so
- * that threads reading it concurrently stay safe.  Keeping the blocks of
- * that size made before main() in a global keeps them reachable, as GLib
- * means them to be. */
-#define QUARK_BLOCK_SIZE (2048 * sizeof (char *))
-
-static const volatile void *startup_quark_blocks[4];
-static guint n_startup_quark_blocks;
-static gboolean main_started;
-
-void __sanitizer_malloc_hook (const volatile void *pointer,
-                              size_t               size);
-
-void
-__sanitizer_malloc_hook (const volatile void *pointer,
-                         size_t               size)
-{
-  if (!main_started && size == QUARK_BLOCK_SIZE && n_startup_quark_blocks < G_N_ELEMENTS (startup_quark_blocks))
-    startup_quark_blocks[n_startup_quark_blocks++] = pointer;
-}
-#endif
-
 static char *socket_path;
 
 static const char * const all_fingers[] = {
@@ -297,10 +273,6 @@ main (int   argc,
 {
   g_autofree char *socket_dir = NULL;
   int status;
-
-#ifdef __SANITIZE_ADDRESS__
-  main_started = TRUE;
-#endif
 
   /* Read by libfprint when its context enumerates: set before any thread. */
   socket_dir = hw_test_make_socket_dir ();
