@@ -352,7 +352,7 @@ main (int   argc,
   g_print ("processed:       %" G_GINT64_FORMAT ", other states: %" G_GINT64_FORMAT "\n",
            pipeline_test_count (test, "SELECT count(*) FROM packet WHERE state = 'PROCESSED'"),
            pipeline_test_count (test, "SELECT count(*) FROM packet WHERE state <> 'PROCESSED'"));
-  g_print ("RSS after run:   %.1f MB (%.2f × idle)\n", final_rss / 1024.0, (double) final_rss / idle_rss);
+  g_print ("RSS after run:   %.1f MB (%.2f times idle)\n", final_rss / 1024.0, (double) final_rss / idle_rss);
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
