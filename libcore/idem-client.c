@@ -25,6 +25,7 @@
 
 #include "idem-client.h"
 #include "idem-crypto.h"
+#include "idem-pinned-database.h"
 #include "idem-request-signature.h"
 
 #include <glib/gi18n-lib.h>
@@ -98,7 +99,6 @@ typedef struct
   GBytes              *body;
   const char          *content_type;
   SoupMessage         *msg;
-  GTlsCertificate     *pinned_certificate;
   EVP_PKEY            *server_key;
   IdemClientCallFlags  flags;
   gboolean             retried;
@@ -111,7 +111,6 @@ call_free (Call *call)
   g_free (call->url);
   g_clear_pointer (&call->body, g_bytes_unref);
   g_clear_object (&call->msg);
-  g_clear_object (&call->pinned_certificate);
   g_clear_pointer (&call->server_key, EVP_PKEY_free);
   g_free (call);
 }
@@ -170,17 +169,28 @@ idem_client_error_get_status (const GError *error)
   return priv != NULL ? priv->status : 0;
 }
 
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *peer,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
+/* Pinning is the session's TLS database, not an "accept-certificate"
+ * handler: that signal is only emitted when verification has failed, so a
+ * certificate the system's authorities vouch for would get past a handler
+ * unseen.  Verification asks the session's database, and a pinned one
+ * trusts the pinned certificate and nothing else.  Without a pin the
+ * session keeps the system's database; as a session's database cannot be
+ * set back to "the default", a change of pin makes a new session. */
+static SoupSession *
+session_new (GTlsCertificate *pinned)
 {
-  GTlsCertificate *pinned = user_data;
+  g_autoptr(GTlsDatabase) database = NULL;
 
-  /* Pinning: exactly the server's own certificate, whatever the system
-   * trusts, and nothing else. */
-  return g_tls_certificate_is_same (peer, pinned);
+  if (pinned == NULL)
+    return soup_session_new_with_options ("timeout", TIMEOUT_S,
+                                          "idle-timeout", TIMEOUT_S,
+                                          NULL);
+
+  database = idem_pinned_database_new (pinned);
+  return soup_session_new_with_options ("timeout", TIMEOUT_S,
+                                        "idle-timeout", TIMEOUT_S,
+                                        "tls-database", database,
+                                        NULL);
 }
 
 static void
@@ -290,8 +300,9 @@ idem_client_class_init (IdemClientClass *klass)
   /**
    * IdemClient:pinned-certificate:
    *
-   * The only TLS certificate the server may present; %NULL trusts the
-   * system's certificate authorities instead.
+   * The only TLS certificate the server may present, even when the
+   * system's certificate authorities would vouch for another one; %NULL
+   * trusts the system's authorities instead.
    */
   properties[PROP_PINNED_CERTIFICATE] =
     g_param_spec_object ("pinned-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
@@ -323,9 +334,7 @@ idem_client_class_init (IdemClientClass *klass)
 static void
 idem_client_init (IdemClient *self)
 {
-  self->session = soup_session_new_with_options ("timeout", TIMEOUT_S,
-                                                 "idle-timeout", TIMEOUT_S,
-                                                 NULL);
+  self->session = session_new (NULL);
 }
 
 /**
@@ -391,8 +400,14 @@ idem_client_set_pinned_certificate (IdemClient      *self,
   g_return_if_fail (IDEM_IS_CLIENT (self));
   g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
 
-  if (g_set_object (&self->pinned_certificate, certificate))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+  if (!g_set_object (&self->pinned_certificate, certificate))
+    return;
+
+  /* Calls already sent finish on the old session, under the pin they were
+   * made with; it goes when they are done. */
+  g_clear_object (&self->session);
+  self->session = session_new (certificate);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
 }
 
 const char *
@@ -813,9 +828,6 @@ start_attempt (GTask *task)
         soup_message_headers_replace (headers, signed_headers[i], signed_headers[i + 1]);
     }
 
-  if (call->pinned_certificate != NULL)
-    g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), call->pinned_certificate);
-
   soup_session_send_and_read_async (self->session, call->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), send_cb, task);
 }
@@ -911,9 +923,6 @@ idem_client_call_full_async (IdemClient          *self,
       call->body = g_bytes_ref (raw_body);
       call->content_type = "application/octet-stream";
     }
-
-  if (self->pinned_certificate != NULL)
-    call->pinned_certificate = g_object_ref (self->pinned_certificate);
 
   if (self->server_key != NULL)
     {

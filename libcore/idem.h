@@ -31,6 +31,7 @@
 # include "idem-packet-error.h"
 # include "idem-packet-reader.h"
 # include "idem-packet-writer.h"
+# include "idem-pinned-database.h"
 # include "idem-prid.h"
 # include "idem-request-signature.h"
 # include "idem-rid.h"

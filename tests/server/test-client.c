@@ -5,8 +5,9 @@
  * IdemClient is what the applications use; here it talks to the server
  * running in this process: envelopes both ways, machine signatures the
  * server accepts, the server's error codes carried in the GError, pinning
- * that refuses another certificate, the sync answers' signatures checked,
- * and an unreachable server told apart from a refusing one.
+ * that refuses another certificate (even one the system's authorities
+ * would vouch for), the sync answers' signatures checked, and an
+ * unreachable server told apart from a refusing one.
  */
 
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "idem.h"
 #include "idem-openssl-types.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct
@@ -62,6 +64,56 @@ echo_cb (SoupServerMessage *msg,
   json_builder_add_string_value (builder, text);
   json_builder_end_object (builder);
   srv_http_respond (msg, SOUP_STATUS_OK, "idem.test", json_builder_get_root (builder), NULL);
+}
+
+/* Stores the body it receives, so a test can tell whether a request got
+ * through to the server at all. */
+static void
+store_cb (SoupServerMessage *msg,
+          GHashTable        *params,
+          gpointer           user_data)
+{
+  SrvServer *server = user_data;
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (server));
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO test_store (body) VALUES (?)", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (body, NULL), g_bytes_get_size (body), SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  srv_http_respond (msg, SOUP_STATUS_OK, "idem.test", json_node_new (JSON_NODE_NULL), NULL);
+}
+
+static gint64
+count_stored (Fixture *fixture)
+{
+  sqlite3 *db = srv_database_get_handle (srv_server_get_database (fixture->server));
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM test_store", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+/* A self-signed certificate for localhost and 127.0.0.1, made as the
+ * server makes its own, in @dir. */
+static GTlsCertificate *
+new_self_signed_certificate (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = g_build_filename (dir, "server.crt", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "server.key", NULL);
+  GTlsCertificate *certificate;
+
+  g_assert_true (srv_tls_create_self_signed (cert_path, key_path, &error));
+  g_assert_no_error (error);
+  certificate = srv_tls_load (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  return certificate;
 }
 
 static void
@@ -111,6 +163,8 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   srv_router_add (srv_server_get_router (fixture->server), SOUP_METHOD_POST, "/v1/test/echo",
                   echo_cb, fixture->server);
+  srv_router_add (srv_server_get_router (fixture->server), SOUP_METHOD_POST, "/v1/test/store",
+                  store_cb, fixture->server);
 
   g_assert_true (srv_database_exec (srv_server_get_database (fixture->server),
                                     "INSERT INTO location (code, level, level_name, names, version)"
@@ -118,7 +172,8 @@ fixture_set_up (Fixture       *fixture,
                                     "INSERT INTO centre (id, names, location_code, time_zone, status, version)"
                                     "  VALUES ('10001', '{}', 'RSK', 'Africa/Casablanca', 'ACTIVE', 1);"
                                     "INSERT INTO master_data (type, code, names, version)"
-                                    "  VALUES ('gender', 'FLE', '{\"eng\":\"Female\"}', 0);",
+                                    "  VALUES ('gender', 'FLE', '{\"eng\":\"Female\"}', 0);"
+                                    "CREATE TABLE test_store (body BLOB);",
                                     &error));
   g_assert_no_error (error);
   register_machine (fixture, "10011", fixture->key, "ACTIVE");
@@ -369,15 +424,8 @@ test_pinning (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) response = NULL;
-  g_autoptr(GTlsCertificate) other = NULL;
   g_autofree char *other_dir = srv_test_make_tmp_dir ();
-  g_autofree char *cert_path = g_build_filename (other_dir, "other.crt", NULL);
-  g_autofree char *key_path = g_build_filename (other_dir, "other.key", NULL);
-
-  g_assert_true (srv_tls_create_self_signed (cert_path, key_path, &error));
-  g_assert_no_error (error);
-  other = srv_tls_load (cert_path, key_path, &error);
-  g_assert_no_error (error);
+  g_autoptr(GTlsCertificate) other = new_self_signed_certificate (other_dir);
 
   idem_client_set_pinned_certificate (fixture->client, other);
   response = call (fixture->client, "GET", "/health", NULL, NULL, 0, NULL, &error);
@@ -393,6 +441,145 @@ test_pinning (Fixture       *fixture,
   g_assert_error (error, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_UNTRUSTED);
 
   srv_test_remove_tree (other_dir);
+}
+
+static void
+test_pin_beats_system_trust (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  g_autoptr(GTlsDatabase) system_database = g_tls_backend_get_default_database (backend);
+  g_autoptr(GTlsDatabase) vouching = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) request = json_from_string ("{\"note\":\"registration data\"}", NULL);
+  g_autofree char *anchors = g_build_filename (fixture->data_dir, "tls", "server.crt", NULL);
+  g_autofree char *other_dir = srv_test_make_tmp_dir ();
+  g_autoptr(GTlsCertificate) other = new_self_signed_certificate (other_dir);
+  JsonNode *response;
+
+  /* The system's authorities vouch for the server's certificate, as they
+   * would for a publicly signed certificate of the server's host name: a
+   * file database of it stands in for them as the backend's default. */
+  vouching = g_tls_file_database_new (anchors, &error);
+  g_assert_no_error (error);
+  g_tls_backend_set_default_database (backend, vouching);
+
+  /* Without a pin the client goes by the system's trust. */
+  idem_client_set_pinned_certificate (fixture->client, NULL);
+  response = call (fixture->client, "POST", "/v1/test/store", request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpint (count_stored (fixture), ==, 1);
+
+  /* Pinned to another certificate: refused before anything is sent,
+   * however much the system trusts the one presented. */
+  idem_client_set_pinned_certificate (fixture->client, other);
+  response = call (fixture->client, "POST", "/v1/test/store", request, NULL, 0, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_stored (fixture), ==, 1);
+
+  /* The right pin goes through. */
+  idem_client_set_pinned_certificate (fixture->client, fixture->certificate);
+  response = call (fixture->client, "POST", "/v1/test/store", request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpint (count_stored (fixture), ==, 2);
+
+  /* Unpinned again: the system's trust once more. */
+  idem_client_set_pinned_certificate (fixture->client, NULL);
+  response = call (fixture->client, "POST", "/v1/test/store", request, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpint (count_stored (fixture), ==, 3);
+
+  g_tls_backend_set_default_database (backend, system_database);
+  srv_test_remove_tree (other_dir);
+}
+
+/* The database on its own, without a connection. */
+static void
+test_pinned_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = srv_test_make_tmp_dir ();
+  g_autofree char *pinned_dir = g_build_filename (dir, "pinned", NULL);
+  g_autofree char *other_dir = g_build_filename (dir, "other", NULL);
+  g_autofree char *anchors = g_build_filename (pinned_dir, "server.crt", NULL);
+  g_autoptr(GTlsCertificate) pinned = NULL;
+  g_autoptr(GTlsCertificate) other = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GTlsDatabase) nothing = idem_pinned_database_new (NULL);
+  g_autoptr(GTlsDatabase) file_database = NULL;
+  g_autoptr(GSocketConnectable) elsewhere = g_network_address_new ("elsewhere.example", 443);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GByteArray) issuer = g_byte_array_new ();
+
+  g_assert_no_errno (g_mkdir (pinned_dir, 0700));
+  g_assert_no_errno (g_mkdir (other_dir, 0700));
+  pinned = new_self_signed_certificate (pinned_dir);
+  other = new_self_signed_certificate (other_dir);
+  database = idem_pinned_database_new (pinned);
+  g_assert_true (idem_pinned_database_get_certificate (IDEM_PINNED_DATABASE (database)) == pinned);
+  g_assert_null (idem_pinned_database_get_certificate (IDEM_PINNED_DATABASE (nothing)));
+
+  g_assert_cmpint (g_tls_database_verify_chain (database, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                NULL, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error),
+                   ==, G_TLS_CERTIFICATE_NO_FLAGS);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_tls_database_verify_chain (database, other, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                NULL, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error),
+                   ==, G_TLS_CERTIFICATE_UNKNOWN_CA);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_tls_database_verify_chain (nothing, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                NULL, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error),
+                   ==, G_TLS_CERTIFICATE_UNKNOWN_CA);
+  g_assert_no_error (error);
+
+  /* A name the certificate does not carry: GnuTLS's own database says so,
+   * and the pin does not mind. */
+  file_database = g_tls_file_database_new (anchors, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_tls_database_verify_chain (file_database, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                elsewhere, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error),
+                   ==, G_TLS_CERTIFICATE_BAD_IDENTITY);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_tls_database_verify_chain (database, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                elsewhere, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, &error),
+                   ==, G_TLS_CERTIFICATE_NO_FLAGS);
+  g_assert_no_error (error);
+
+  /* Cancelled: no verdict. */
+  g_cancellable_cancel (cancelled);
+  g_assert_cmpint (g_tls_database_verify_chain (database, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                                NULL, NULL, G_TLS_DATABASE_VERIFY_NONE, cancelled, &error),
+                   ==, G_TLS_CERTIFICATE_GENERIC_ERROR);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* GTlsDatabase's asynchronous verification runs the same check. */
+  g_tls_database_verify_chain_async (database, pinned, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, NULL, NULL,
+                                     G_TLS_DATABASE_VERIFY_NONE, NULL, call_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_tls_database_verify_chain_finish (database, result, &error), ==, G_TLS_CERTIFICATE_NO_FLAGS);
+  g_assert_no_error (error);
+
+  /* It holds nothing to look up, and says so without a critical. */
+  g_assert_null (g_tls_database_create_certificate_handle (database, pinned));
+  g_assert_null (g_tls_database_lookup_certificate_for_handle (database, "pkcs11:object=server", NULL,
+                                                               G_TLS_DATABASE_LOOKUP_NONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (g_tls_database_lookup_certificate_issuer (database, other, NULL,
+                                                           G_TLS_DATABASE_LOOKUP_NONE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (g_tls_database_lookup_certificates_issued_by (database, issuer, NULL,
+                                                               G_TLS_DATABASE_LOOKUP_NONE, NULL, &error));
+  g_assert_no_error (error);
+
+  srv_test_remove_tree (dir);
 }
 
 static void
@@ -461,10 +648,13 @@ main (int   argc,
   ADD ("response-signature", test_response_signature);
   ADD ("clock-offset", test_clock_offset);
   ADD ("pinning", test_pinning);
+  ADD ("pin-beats-system-trust", test_pin_beats_system_trust);
   ADD ("unreachable", test_unreachable);
   ADD ("cancelled-and-bad-calls", test_cancelled_and_bad_calls);
 
 #undef ADD
+
+  g_test_add_func ("/pinned-database/verify", test_pinned_database);
 
   result = g_test_run ();
   srv_test_cleanup ();
