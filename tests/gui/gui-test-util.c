@@ -428,3 +428,44 @@ gui_test_save_screenshot (GtkWidget  *window,
 
   g_test_message ("Screenshot: %s", path);
 }
+
+/**
+ * gui_test_wait_step:
+ * @deadline: the monotonic time by which the wait must end
+ * @what: what is awaited, for the message
+ *
+ * One turn of a wait: fails the test once @deadline has passed, otherwise
+ * dispatches what is ready, and sleeps a millisecond when nothing was, so
+ * that a wait on a thread or another process does not spin.
+ */
+void
+gui_test_wait_step (gint64      deadline,
+                    const char *what)
+{
+  if (g_get_monotonic_time () > deadline)
+    g_error ("Timed out waiting for %s", what);
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/**
+ * gui_test_wait_until:
+ * @condition: checks what is awaited
+ * @data: passed to @condition
+ * @what: what is awaited, for the message
+ *
+ * Runs the main loop until @condition returns %TRUE, and fails the test
+ * after 30 seconds: a step of the registration flow (the camera starting,
+ * a finger read, a packet sealed) never takes that long.
+ */
+void
+gui_test_wait_until (GuiTestCondition  condition,
+                     gpointer          data,
+                     const char       *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    gui_test_wait_step (deadline, what);
+}
+

@@ -54,17 +54,6 @@
 #define CENTRE      "10001"
 #define FACE_SOURCE "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 
-#define WAIT_UNTIL(condition) \
-        G_STMT_START { \
-          gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
-          while (!(condition)) \
-            { \
-              g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
-              if (!g_main_context_iteration (NULL, FALSE)) \
-                g_usleep (2000); \
-            } \
-        } G_STMT_END
-
 static AdminFixture server;
 static GHashTable *passwords;
 static char *socket_path;
@@ -183,7 +172,7 @@ sign_in (const char *user_id)
   reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password_of (user_id));
   activate (login, "login-page.sign-in", NULL);
-  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, user_id);
@@ -267,7 +256,7 @@ set_up_machine (void)
       gui_test_wait_frames (GTK_WIDGET (window), 2);
     }
   g_assert_true (REG_IS_MACHINE_PAGE (page ()));
-  WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
   screenshot ("registration-e2e-01-machine");
 
   register_machine_key ();
@@ -276,7 +265,7 @@ set_up_machine (void)
 
   reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), MACHINE);
   activate (page (), "machine-page.check", NULL);
-  WAIT_UNTIL (!REG_IS_MACHINE_PAGE (page ()) || !reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_MACHINE_PAGE (page ()) || !reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   if (!REG_IS_LOGIN_PAGE (page ()))
     log_labels (page ());
@@ -379,7 +368,7 @@ register_resident (void)
     g_autoptr(GFile) file = g_file_new_for_path (page_path);
 
     reg_documents_step_load_file (documents, "proofOfAddress", file);
-    WAIT_UNTIL (!reg_documents_step_get_busy (documents));
+    GUI_TEST_WAIT_UNTIL (!reg_documents_step_get_busy (documents));
     g_assert_null (reg_documents_step_get_error (documents, "proofOfAddress"));
   }
   g_unlink (page_path);
@@ -401,13 +390,13 @@ register_resident (void)
   face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
   for (guint attempt = 0; attempt < 3; attempt++)
     {
-      WAIT_UNTIL (!reg_face_step_get_starting (face));
+      GUI_TEST_WAIT_UNTIL (!reg_face_step_get_starting (face));
       if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
         break;
       activate (GTK_WIDGET (face), "face.capture", NULL);
     }
   activate (GTK_WIDGET (face), "face.capture", NULL);
-  WAIT_UNTIL (!reg_face_step_get_busy (face));
+  GUI_TEST_WAIT_UNTIL (!reg_face_step_get_busy (face));
   g_assert_nonnull (reg_face_step_get_photo (face));
   screenshot ("registration-e2e-07-face");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -421,11 +410,11 @@ register_resident (void)
       activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
       if (feeder == NULL)
         {
-          WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
+          GUI_TEST_WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
           feeder = hw_image_feeder_new (socket_path);
         }
       hw_image_feeder_send_image (feeder, impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      GUI_TEST_WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
   g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, REG_N_FINGERS);
@@ -436,7 +425,7 @@ register_resident (void)
 
   reg_flow_set_password (flow, password_of ("operator1"));
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
+  GUI_TEST_WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
   rid = g_strdup (reg_flow_get_rid (flow));
   screenshot ("registration-e2e-10-receipt");
@@ -469,7 +458,7 @@ approve (const char *rid)
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
                          password_of ("supervisor1"));
   activate (page (), "review-page.approve", NULL);
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   packet = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
   g_assert_cmpstr (packet->supervisor_id, ==, "supervisor1");
@@ -592,13 +581,13 @@ test_new_registration (void)
   approve (rid);
 
   activate (page (), "home-page.upload", NULL);
-  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
   uploaded = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (uploaded->state, ==, REG_PACKET_STATE_UPLOADED);
   screenshot ("registration-e2e-13-uploaded");
 
   /* The pipeline, on the server's side, issues the UIN. */
-  WAIT_UNTIL (pipeline_settled (rid));
+  GUI_TEST_WAIT_UNTIL (pipeline_settled (rid));
   log_history (rid);
   state = server_text ("SELECT state FROM packet WHERE rid = ?", rid);
   g_assert_cmpstr (state, ==, "PROCESSED");
@@ -619,7 +608,7 @@ test_new_registration (void)
 
   /* The status sync brings it back to the workstation. */
   activate (page (), "home-page.sync", NULL);
-  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
   synced = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpstr (synced->server_status, ==, external);
   screenshot ("registration-e2e-14-synced");
@@ -688,13 +677,13 @@ test_update_registration (void)
   face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
   for (guint attempt = 0; attempt < 3; attempt++)
     {
-      WAIT_UNTIL (!reg_face_step_get_starting (face));
+      GUI_TEST_WAIT_UNTIL (!reg_face_step_get_starting (face));
       if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
         break;
       activate (GTK_WIDGET (face), "face.capture", NULL);
     }
   activate (GTK_WIDGET (face), "face.capture", NULL);
-  WAIT_UNTIL (!reg_face_step_get_busy (face));
+  GUI_TEST_WAIT_UNTIL (!reg_face_step_get_busy (face));
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
@@ -710,11 +699,11 @@ test_update_registration (void)
       activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
       if (feeder == NULL)
         {
-          WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
+          GUI_TEST_WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
           feeder = hw_image_feeder_new (socket_path);
         }
       hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      GUI_TEST_WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -722,7 +711,7 @@ test_update_registration (void)
   screenshot ("registration-e2e-21-update-preview");
   reg_flow_set_password (flow, password_of ("operator1"));
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
+  GUI_TEST_WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
   rid = g_strdup (reg_flow_get_rid (flow));
   activate (GTK_WIDGET (flow), "flow.finish", NULL);
@@ -748,15 +737,15 @@ test_update_registration (void)
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
                          password_of ("supervisor1"));
   activate (page (), "review-page.approve", NULL);
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   packet = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
   activate (page (), "reg-window.show-home", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   activate (page (), "home-page.upload", NULL);
-  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
 
-  WAIT_UNTIL (pipeline_settled (rid));
+  GUI_TEST_WAIT_UNTIL (pipeline_settled (rid));
   log_history (rid);
   state = server_text ("SELECT state FROM packet WHERE rid = ?", rid);
   g_assert_cmpstr (state, ==, "PROCESSED");

@@ -22,17 +22,6 @@
 
 #include <glib/gstdio.h>
 
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
-
 #define OPERATOR_SEED 7
 
 static RegApplication *app;
@@ -121,10 +110,10 @@ sign_in_with_finger (const char *user_id,
   g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in-finger", NULL));
 
   /* The reader is open and waiting for a finger. */
-  WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
+  GUI_TEST_WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
   feeder = hw_image_feeder_new (socket_path);
   hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 

@@ -43,7 +43,6 @@
 #define MISSING_FINGER  4
 #define FACE_SOURCE     "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 #define NO_FACE_SOURCE  "videotestsrc is-live=true pattern=smpte"
-#define WAIT_SECONDS    30
 
 static char *socket_path;
 static IdemIdSchema *schema;
@@ -86,24 +85,6 @@ probe_stop (void)
   g_clear_handle_id (&probe_source, g_source_remove);
 
   return probe_worst;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static X509 *
@@ -405,7 +386,7 @@ capture_face (GtkWindow   *window,
    * registry; the step starts the camera again on Capture. */
   for (guint attempt = 0; attempt < 3; attempt++)
     {
-      wait_until (face_started, face, "the camera to start");
+      gui_test_wait_until (face_started, face, "the camera to start");
       if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
         break;
       g_test_message ("camera: %s", reg_face_step_get_status (face));
@@ -413,7 +394,7 @@ capture_face (GtkWindow   *window,
     }
   g_assert_cmpstr (reg_face_step_get_status (face), ==, "Ask the resident to look at the camera, then capture.");
   activate (GTK_WIDGET (face), "face.capture", NULL);
-  wait_until (face_done, face, "the photo");
+  gui_test_wait_until (face_done, face, "the photo");
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
@@ -670,11 +651,11 @@ test_full_registration (void)
     g_autoptr(GFile) page_file = g_file_new_for_path (page_path);
 
     reg_documents_step_load_file (documents, "proofOfAddress", text_file);
-    wait_until (documents_idle, documents, "the text file");
+    gui_test_wait_until (documents_idle, documents, "the text file");
     g_assert_nonnull (reg_documents_step_get_error (documents, "proofOfAddress"));
     g_assert_false (reg_documents_step_has_file (documents, "proofOfAddress"));
     reg_documents_step_load_file (documents, "proofOfAddress", page_file);
-    wait_until (documents_idle, documents, "the scanned page");
+    gui_test_wait_until (documents_idle, documents, "the scanned page");
     g_assert_null (reg_documents_step_get_error (documents, "proofOfAddress"));
     g_assert_true (reg_documents_step_has_file (documents, "proofOfAddress"));
   }
@@ -712,10 +693,10 @@ test_full_registration (void)
 
   probe_start ();
   activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-  wait_until (socket_exists, NULL, "the reader to open");
+  gui_test_wait_until (socket_exists, NULL, "the reader to open");
   feeder = hw_image_feeder_new (socket_path);
   hw_image_feeder_send_image (feeder, operator_impression, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-  wait_until (fingers_idle, fingers, "the operator's finger");
+  gui_test_wait_until (fingers_idle, fingers, "the operator's finger");
   g_test_message ("operator's finger: %s", reg_fingers_step_get_status (fingers));
   g_assert_false (reg_fingers_step_is_captured (fingers, 1));
   g_assert_nonnull (strstr (reg_fingers_step_get_status (fingers), "operator"));
@@ -732,7 +713,7 @@ test_full_registration (void)
 
       activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
       hw_image_feeder_send_image (feeder, resident_impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      wait_until (fingers_idle, fingers, "a finger");
+      gui_test_wait_until (fingers_idle, fingers, "a finger");
       g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
@@ -743,7 +724,7 @@ test_full_registration (void)
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   activate (GTK_WIDGET (fingers), "fingers.exception-photo", NULL);
-  wait_until (fingers_idle, fingers, "the exception photo");
+  gui_test_wait_until (fingers_idle, fingers, "the exception photo");
   g_assert_true (reg_fingers_step_is_complete (fingers));
   capture_latency = MAX (capture_latency, probe_stop ());
   gui_test_wait_frames (GTK_WIDGET (window), 2);
@@ -757,7 +738,7 @@ test_full_registration (void)
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-6-preview");
   reg_flow_set_password (flow, "not my password");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  wait_until (flow_idle, flow, "the password check");
+  gui_test_wait_until (flow_idle, flow, "the password check");
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
   g_assert_null (sealed_rid);
   {
@@ -771,7 +752,7 @@ test_full_registration (void)
   probe_start ();
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   wait_step[1] = (gpointer) "done";
-  wait_until (step_is, wait_step, "the packet to be sealed");
+  gui_test_wait_until (step_is, wait_step, "the packet to be sealed");
   seal_latency = probe_stop ();
   g_assert_nonnull (sealed_rid);
   g_assert_cmpstr (sealed_rid, ==, reg_flow_get_rid (flow));
@@ -1034,7 +1015,7 @@ test_for_machine (void)
   g_clear_error (&error);
 
   reg_machine_generate_key_async (machine, NULL, store_result_cb, &result);
-  wait_until (have_result, &result, "the machine key");
+  gui_test_wait_until (have_result, &result, "the machine key");
   reg_machine_generate_key_finish (machine, result, &error);
   g_assert_no_error (error);
   g_assert_true (reg_machine_set_centre_id (machine, CENTRE, &error));

@@ -33,7 +33,6 @@
 #define MACHINE       "10077"
 #define PASSWORD      "correct horse battery"
 #define FACE_SOURCE   "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
-#define WAIT_SECONDS  30
 /* A valid UIN (tests/vectors), and the same in Arabic-Indic digits. */
 #define UIN           "2013023805"
 #define UIN_ARABIC    "٢٠١٣٠٢٣٨٠٥"
@@ -46,24 +45,6 @@ static EVP_PKEY *machine_key;
 static EVP_PKEY *packet_key;
 static X509 *certificate;
 static JsonObject *master_data;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static X509 *
 make_certificate (EVP_PKEY *key)
@@ -241,13 +222,13 @@ capture_face (GtkWindow *window,
    * registry; the step starts the camera again on Capture. */
   for (guint attempt = 0; attempt < 3; attempt++)
     {
-      wait_until (face_started, face, "the camera to start");
+      gui_test_wait_until (face_started, face, "the camera to start");
       if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
         break;
       activate (GTK_WIDGET (face), "face.capture", NULL);
     }
   activate (GTK_WIDGET (face), "face.capture", NULL);
-  wait_until (face_done, face, "the photo");
+  gui_test_wait_until (face_done, face, "the photo");
   g_assert_nonnull (reg_face_step_get_photo (face));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -282,11 +263,11 @@ capture_fingers (RegFingersStep  *fingers,
       activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
       if (*feeder == NULL)
         {
-          wait_until (socket_exists, NULL, "the reader to open");
+          gui_test_wait_until (socket_exists, NULL, "the reader to open");
           *feeder = hw_image_feeder_new (socket_path);
         }
       hw_image_feeder_send_image (*feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      wait_until (fingers_idle, fingers, "a finger");
+      gui_test_wait_until (fingers_idle, fingers, "a finger");
       g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
@@ -304,7 +285,7 @@ seal (GtkWindow  *window,
   gui_test_save_screenshot (GTK_WIDGET (window), screenshot);
   reg_flow_set_password (flow, PASSWORD);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  wait_until (step_is, wait_step, "the packet to be sealed");
+  gui_test_wait_until (step_is, wait_step, "the packet to be sealed");
   g_assert_nonnull (reg_flow_get_packet_path (flow));
 }
 

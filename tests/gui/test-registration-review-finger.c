@@ -28,17 +28,6 @@
 
 #include <glib/gstdio.h>
 
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
-
 #define SUPERVISOR_SEED     31
 #define SECOND_PASSWORD     "password"
 #define SECOND_HASH         "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA"
@@ -207,9 +196,9 @@ sign_in_with_finger (const char *user_id)
   g_assert_true (REG_IS_LOGIN_PAGE (login));
   reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
   g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in-finger", NULL));
-  WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
+  GUI_TEST_WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
   feeder = feed (pixels);
-  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 }
 
@@ -243,9 +232,9 @@ decide_with_finger (RegReviewPage *review,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), action, NULL));
   g_assert_true (reg_review_page_get_busy (review));
-  WAIT_UNTIL (gui_test_find_label (GTK_WIDGET (review), FINGER_PROMPT) != NULL);
+  GUI_TEST_WAIT_UNTIL (gui_test_find_label (GTK_WIDGET (review), FINGER_PROMPT) != NULL);
   feeder = feed (pixels);
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
@@ -349,10 +338,10 @@ test_unread_finger_not_counted (void)
    * signed, the supervisor is told to try again, and it is not a failed
    * authentication. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review-page.approve", NULL));
-  WAIT_UNTIL (gui_test_find_label (GTK_WIDGET (review), FINGER_PROMPT) != NULL);
+  GUI_TEST_WAIT_UNTIL (gui_test_find_label (GTK_WIDGET (review), FINGER_PROMPT) != NULL);
   feeder = hw_image_feeder_new (socket_path);
   hw_image_feeder_send_command (feeder, -1, FP_DEVICE_RETRY_CENTER_FINGER);
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 
   expected = g_strdup_printf ("The finger was not read: %s Try again.",
@@ -396,7 +385,7 @@ test_no_enrolled_finger (void)
   reg_login_page_set_user_id (REG_LOGIN_PAGE (login), "supervisor2");
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), SECOND_PASSWORD);
   g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in", NULL));
-  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
   review = open_review ("10001100010000320261122040700");
@@ -413,7 +402,7 @@ test_no_enrolled_finger (void)
   g_assert_false (reg_review_page_get_use_fingerprint (review));
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (GTK_WIDGET (review), GTK_TYPE_PASSWORD_ENTRY)), SECOND_PASSWORD);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review-page.approve", NULL));
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   g_assert_cmpint (packet_state ("10001100010000320261122040700"), ==, REG_PACKET_STATE_APPROVED);
   sign_out ();
 }

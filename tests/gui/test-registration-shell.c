@@ -31,17 +31,6 @@
 #define SUPERVISOR_PASSWORD "password"
 #define SUPERVISOR_HASH     "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA"
 
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
-
 static RegApplication *app;
 static GtkWindow *window;
 static char *directory;
@@ -190,7 +179,7 @@ sign_in (const char *user_id,
   reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password);
   g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in", NULL));
-  WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
@@ -240,7 +229,7 @@ test_setup_generates_key (void)
 
   /* Then the machine makes its key and shows its fingerprint. */
   g_assert_true (REG_IS_MACHINE_PAGE (page ()));
-  WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_machine_page_get_generating (REG_MACHINE_PAGE (page ())));
   g_assert_true (reg_machine_has_key (machine ()));
   shown = named_label_text ("fingerprint");
   compact = g_string_new (NULL);
@@ -301,7 +290,7 @@ test_setup_generates_key (void)
    * cannot reach the server: the page says so and stays. */
   reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), "10001");
   g_assert_true (gtk_widget_activate_action (page (), "machine-page.check", NULL));
-  WAIT_UNTIL (!reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
   g_assert_cmpstr (reg_machine_get_machine_id (machine ()), ==, "10001");
   stored = reg_store_get_value (store (), "machine-id");
   g_assert_cmpstr (stored, ==, "10001");
@@ -411,7 +400,7 @@ test_home_counts (void)
   /* Sync Now with the server away: the page says the workstation works
    * offline, and nothing changes. */
   g_assert_true (gtk_widget_activate_action (page (), "home-page.sync", NULL));
-  WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
+  GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
   g_assert_cmpstr (named_label_text ("server-state"), ==, "Not reachable — working offline");
   g_assert_true (gtk_widget_get_visible (find_named (page (), "home-message")));
   g_assert_cmpstr (named_label_text ("pending-count"), ==, "2");
@@ -466,14 +455,14 @@ test_review (void)
   /* A wrong password signs nothing. */
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), "nope");
   g_assert_true (gtk_widget_activate_action (page (), "review-page.approve", NULL));
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   gui_test_assert_label (page (), "The password is wrong. Enter your own password to sign the decision.");
   g_assert_cmpuint (reg_store_count_packets (store (), REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 2);
 
   /* Approve. */
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), SUPERVISOR_PASSWORD);
   g_assert_true (gtk_widget_activate_action (page (), "review-page.approve", NULL));
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   gui_test_assert_label (page (), "Registration 10001100010000120261122040500 was approved.");
   approved = reg_store_get_packet (store (), "10001100010000120261122040500", NULL);
   g_assert_cmpint (approved->state, ==, REG_PACKET_STATE_APPROVED);
@@ -486,7 +475,7 @@ test_review (void)
   g_assert_true (reg_review_page_set_reason (review, "WRONG_DOCUMENT"));
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)), SUPERVISOR_PASSWORD);
   g_assert_true (gtk_widget_activate_action (page (), "review-page.reject", NULL));
-  WAIT_UNTIL (!reg_review_page_get_busy (review));
+  GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   rejected = reg_store_get_packet (store (), "10001100010000220261122040600", NULL);
   g_assert_cmpint (rejected->state, ==, REG_PACKET_STATE_REJECTED_BY_SUPERVISOR);
   g_assert_cmpstr (rejected->supervisor_reason, ==, "WRONG_DOCUMENT");
@@ -518,7 +507,7 @@ test_export (void)
 
   sign_in ("supervisor1", SUPERVISOR_PASSWORD);
   reg_home_page_export_to (REG_HOME_PAGE (page ()), folder);
-  WAIT_UNTIL (gtk_widget_get_visible (find_named (page (), "home-message")));
+  GUI_TEST_WAIT_UNTIL (gtk_widget_get_visible (find_named (page (), "home-message")));
   g_assert_true (g_str_has_prefix (named_label_text ("home-message"), "3 packets were exported to "));
   screenshot ("registration-export-en");
 
@@ -571,7 +560,7 @@ test_idle_sign_out (void)
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
   /* The countdown shows, and activity cancels it. */
-  WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
+  GUI_TEST_WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
   message = reg_window_get_idle_message (REG_WINDOW (window));
   g_assert_true (g_str_has_prefix (message, "No activity: you will be signed out in "));
   screenshot ("registration-idle-warning-en");
@@ -580,8 +569,8 @@ test_idle_sign_out (void)
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
   /* Left alone, the operator is signed out. */
-  WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
-  WAIT_UNTIL (REG_IS_LOGIN_PAGE (page ()));
+  GUI_TEST_WAIT_UNTIL (reg_window_get_idle_message (REG_WINDOW (window)) != NULL);
+  GUI_TEST_WAIT_UNTIL (REG_IS_LOGIN_PAGE (page ()));
   g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
   g_assert_null (reg_window_get_idle_message (REG_WINDOW (window)));
 
@@ -672,12 +661,12 @@ test_restart_recovery (void)
       fresh_window = gui_test_start_application (G_APPLICATION (fresh));
       app = fresh;
       window = fresh_window;
-      WAIT_UNTIL (!g_file_test (temporary, G_FILE_TEST_EXISTS));
+      GUI_TEST_WAIT_UNTIL (!g_file_test (temporary, G_FILE_TEST_EXISTS));
 
       sign_in ("operator1", OPERATOR_PASSWORD);
       g_assert_true (REG_IS_HOME_PAGE (page ()));
       message = find_named (page (), "home-message");
-      WAIT_UNTIL (gtk_widget_get_visible (message));
+      GUI_TEST_WAIT_UNTIL (gtk_widget_get_visible (message));
       g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (message)),
                                 "10001100010000320261122040700: its file is missing"));
       g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (message)), "10001100010000120261122040500"));

@@ -30,7 +30,6 @@
 #include <glib/gstdio.h>
 
 #define FACE_SOURCE  "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
-#define WAIT_SECONDS 30
 
 static char *socket_path;
 
@@ -38,24 +37,6 @@ static const char * const all_fingers[] = {
   "rightThumb", "rightIndex", "rightMiddle", "rightRing", "rightLittle",
   "leftThumb", "leftIndex", "leftMiddle", "leftRing", "leftLittle", NULL,
 };
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 /* A message as the catalogue gives it, mnemonic underscores taken out as
  * a label shows it. */
@@ -156,14 +137,14 @@ check_face_step (GtkWindow  *window,
   gtk_window_set_child (window, step);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 
-  wait_until (face_started, step, "the camera");
+  gui_test_wait_until (face_started, step, "the camera");
   g_assert_cmpstr (reg_face_step_get_status (REG_FACE_STEP (step)), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Ask the resident to look at the camera, then capture."));
   assert_translated_label (step, "Ask the resident to look at the camera, then capture.");
   assert_translated_label (step, "_Capture Photo");
 
   g_assert_true (gtk_widget_activate_action (step, "face.capture", NULL));
-  wait_until (face_idle, step, "the photo");
+  gui_test_wait_until (face_idle, step, "the photo");
   g_assert_nonnull (reg_face_step_get_photo (REG_FACE_STEP (step)));
   assert_translated_label (step, "Photo taken. Capture again to retake it.");
 
@@ -220,10 +201,10 @@ check_fingers_step (GtkWindow  *window,
   place = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "Place the %s on the reader."), reg_finger_get_label (1));
   pair[0] = step;
   pair[1] = place;
-  wait_until (status_is, pair, "the reader to wait for a finger");
+  gui_test_wait_until (status_is, pair, "the reader to wait for a finger");
   feeder = hw_image_feeder_new (socket_path);
   hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-  wait_until (fingers_idle, step, "the finger");
+  gui_test_wait_until (fingers_idle, step, "the finger");
   g_assert_true (reg_fingers_step_is_captured (REG_FINGERS_STEP (step), 1));
   assert_translated_label (step, "Finger captured.");
   captured_prefix = g_strdup (g_dgettext (GETTEXT_PACKAGE, "Captured, quality %d"));
@@ -246,7 +227,7 @@ check_fingers_step (GtkWindow  *window,
   /* The step closes the reader as it goes; the next language opens it
    * again. */
   gtk_window_set_child (window, NULL);
-  wait_until (reader_closed, reader, "the reader to close");
+  gui_test_wait_until (reader_closed, reader, "the reader to close");
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
 #include "reg-sync.h"
 #include "reg-upload.h"
 #include "reg-password.h"
@@ -25,17 +26,6 @@
 #include <glib/gstdio.h>
 
 #define OPERATOR_HASH "$scrypt$ln=12,r=8,p=1$AAECAwQFBgcICQoLDA0ODw$nxT5yUcmhFTg/6o1qwf57vRwZhaunnM+rEA0Ksy6waw"
-
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        g_assert_cmpint (g_get_monotonic_time (), <, wait_end); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
 
 typedef struct
 {
@@ -222,7 +212,7 @@ run_sync (Fixture  *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   reg_sync_run_async (fixture->sync, NULL, done_cb, &result);
-  WAIT_UNTIL (result != NULL);
+  GUI_TEST_WAIT_UNTIL (result != NULL);
   return reg_sync_run_finish (fixture->sync, result, error);
 }
 
@@ -234,7 +224,7 @@ run_upload (Fixture    *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   reg_upload_run_async (upload, NULL, done_cb, &result);
-  WAIT_UNTIL (result != NULL);
+  GUI_TEST_WAIT_UNTIL (result != NULL);
   return reg_upload_run_finish (upload, result, error);
 }
 
@@ -412,7 +402,7 @@ test_sync_refusals (Fixture       *fixture,
     g_autoptr(GAsyncResult) result = NULL;
 
     reg_sync_run_async (stranger, NULL, done_cb, &result);
-    WAIT_UNTIL (result != NULL);
+    GUI_TEST_WAIT_UNTIL (result != NULL);
     g_assert_false (reg_sync_run_finish (stranger, result, &error));
     g_assert_error (error, IDEM_CLIENT_ERROR, IDEM_CLIENT_ERROR_UNREACHABLE);
     g_clear_error (&error);
@@ -487,7 +477,7 @@ test_upload_and_statuses (Fixture       *fixture,
 
   /* Once the pipeline has done with them, the status sync brings back
    * what the server says. */
-  WAIT_UNTIL (pipeline_settled (fixture, approved) && pipeline_settled (fixture, rejected));
+  GUI_TEST_WAIT_UNTIL (pipeline_settled (fixture, approved) && pipeline_settled (fixture, rejected));
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (rids); i++)
