@@ -469,3 +469,28 @@ gui_test_wait_until (GuiTestCondition  condition,
     gui_test_wait_step (deadline, what);
 }
 
+/**
+ * gui_test_remove_tree:
+ * @path: a directory a test made
+ *
+ * Removes @path and everything under it, without following symbolic
+ * links, so that a test leaves nothing behind in the temporary directory.
+ */
+void
+gui_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        gui_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}

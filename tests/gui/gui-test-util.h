@@ -36,6 +36,7 @@ void       gui_test_wait_until              (GuiTestCondition  condition,
                                              const char       *what);
 void       gui_test_wait_step               (gint64            deadline,
                                              const char       *what);
+void       gui_test_remove_tree             (const char       *path);
 
 /**
  * GUI_TEST_WAIT_UNTIL:

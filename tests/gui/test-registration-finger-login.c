@@ -196,29 +196,7 @@ main (int   argc,
   g_clear_object (&app);
   hw_test_remove_socket_dir (socket_dir);
   g_free (socket_path);
-  {
-    g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (directory, name, NULL);
-        g_autoptr(GDir) sub = g_dir_open (child, 0, NULL);
-        const char *sub_name;
-
-        while (sub != NULL && (sub_name = g_dir_read_name (sub)) != NULL)
-          {
-            g_autofree char *grandchild = g_build_filename (child, sub_name, NULL);
-
-            g_unlink (grandchild);
-          }
-        if (sub != NULL)
-          g_rmdir (child);
-        else
-          g_unlink (child);
-      }
-    g_rmdir (directory);
-  }
+  gui_test_remove_tree (directory);
 
   return status;
 }

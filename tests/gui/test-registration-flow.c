@@ -272,24 +272,6 @@ decode_qr (const char *pdf,
   return g_strstrip (g_steal_pointer (&out));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static guint
 peak_rss_kib (void)
 {
@@ -837,7 +819,7 @@ test_full_registration (void)
   for (guint position = 1; position <= REG_N_FINGERS; position++)
     g_free (resident_impressions[position]);
   g_clear_object (&store);
-  remove_tree (store_dir);
+  gui_test_remove_tree (store_dir);
 }
 
 static char *
@@ -1044,7 +1026,7 @@ test_for_machine (void)
   gtk_window_destroy (window);
   g_clear_object (&machine);
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 int

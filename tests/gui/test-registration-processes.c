@@ -411,21 +411,6 @@ find_entry_row (GtkWidget  *root,
   return NULL;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* The flow's window goes, and with it the reader; the next flow's reader
  * listens on the same socket path, so the old file goes too. */
 static void
@@ -537,7 +522,7 @@ test_update (void)
   g_assert_cmpuint (n_faces, ==, 1);
 
   finish_flow (window, &feeder);
-  remove_tree (packet_dir);
+  gui_test_remove_tree (packet_dir);
 }
 
 /* Lost UIN: the resident's face and fingers, then an optional form of
@@ -604,7 +589,7 @@ test_lost (void)
   g_assert_cmpuint (n_faces, ==, 1);
 
   finish_flow (window, &feeder);
-  remove_tree (packet_dir);
+  gui_test_remove_tree (packet_dir);
 }
 
 /* An infant: the introducer's UIN or RID is required, the introducer gives
@@ -692,7 +677,7 @@ test_infant_introducer (void)
   g_assert_cmpuint (json_object_get_size (introducer_meta), ==, 1);
 
   finish_flow (window, &feeder);
-  remove_tree (packet_dir);
+  gui_test_remove_tree (packet_dir);
 }
 
 static void

@@ -407,25 +407,6 @@ test_no_enrolled_finger (void)
   sign_out ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -465,7 +446,7 @@ main (int   argc,
   g_object_unref (settings ());
   hw_test_remove_socket_dir (socket_dir);
   g_free (socket_path);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 
   return status;
 }

@@ -71,25 +71,6 @@ screenshot (const char *name)
   gui_test_save_screenshot (GTK_WIDGET (window), name);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 static GtkWidget *
 find_named (GtkWidget  *root,
             const char *name)
@@ -759,7 +740,7 @@ main (int   argc,
     gtk_window_destroy (window);
   g_clear_object (&app);
   if (directory != NULL)
-    remove_tree (directory);
+    gui_test_remove_tree (directory);
   g_free (directory);
 
   return status;

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "gui-test-util.h"
 #include "reg-machine.h"
 #include "reg-store.h"
 
@@ -21,29 +22,6 @@ make_directory (void)
 
   g_assert_no_error (error);
   return directory;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                        NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-
-  g_rmdir (path);
 }
 
 static char *
@@ -170,7 +148,7 @@ test_store_lifecycle (void)
   g_assert_cmpuint (reg_store_count_packets (store, REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -233,7 +211,7 @@ test_store_refuses_bad_input (void)
   g_assert_cmpuint (reg_store_count_packets (store, REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -303,8 +281,8 @@ test_store_preview (void)
   g_clear_error (&error);
 
   g_clear_object (&other);
-  remove_tree (directory);
-  remove_tree (other_directory);
+  gui_test_remove_tree (directory);
+  gui_test_remove_tree (other_directory);
 }
 
 static gboolean
@@ -439,7 +417,7 @@ test_store_uin (void)
   g_clear_error (&error);
 
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 /* The packet table as the first release of the store made it, before it
@@ -494,7 +472,7 @@ test_store_upgrade (void)
   g_assert_error (error, REG_STORE_ERROR, REG_STORE_ERROR_DATABASE);
   g_clear_error (&error);
 
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -552,7 +530,7 @@ test_store_recovery (void)
   g_assert_cmpint (((RegPacket *) g_ptr_array_index (problems, 2))->problem, ==, REG_PACKET_PROBLEM_HASH);
 
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -584,7 +562,7 @@ test_store_login_failures (void)
   g_assert_cmpuint (reg_store_get_login_failures (store, "operator2", NULL), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -669,7 +647,7 @@ test_machine_key (void)
 
   g_clear_object (&machine);
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 static void
@@ -757,7 +735,7 @@ test_machine_identity_and_sync (void)
 
   g_clear_object (&machine);
   g_clear_object (&store);
-  remove_tree (directory);
+  gui_test_remove_tree (directory);
 }
 
 int

@@ -289,25 +289,6 @@ test_stored_language_applies_at_start (void)
   g_test_trap_assert_passed ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 /* These screens are those of a workstation that has its key and machine
  * ID; first-run registration is tested in test-registration-shell. */
 static char *
@@ -374,7 +355,7 @@ main (int   argc,
   g_clear_object (&app);
 
   if (made_directory)
-    remove_tree (directory);
+    gui_test_remove_tree (directory);
 
   return status;
 }
