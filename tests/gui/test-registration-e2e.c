@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include "gui-test-util.h"
-#include "hw-test-util.h"
 #include "reg-application.h"
 #include "reg-demographics-step.h"
 #include "reg-documents-step.h"
@@ -35,6 +34,7 @@
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
 #include "reg-window.h"
+#include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include "server-test-util.h"
@@ -56,7 +56,7 @@
 
 static AdminFixture server;
 static GHashTable *passwords;
-static char *socket_path;
+static const char *socket_path;
 static RegApplication *app;
 static GtkWindow *window;
 static char *issued_uin;
@@ -275,17 +275,6 @@ set_up_machine (void)
   screenshot ("registration-e2e-02-login");
 }
 
-static guint8 *
-impression (SyntheticFinger *finger,
-            guint32          seed)
-{
-  SyntheticImpressionParams params;
-
-  synthetic_finger_random_impression (seed, &params);
-
-  return synthetic_finger_render (finger, seed, &params);
-}
-
 /* A small PNG, as a scanner would save a page. */
 static GBytes *
 scanned_page (void)
@@ -382,7 +371,7 @@ register_resident (void)
       g_autoptr(SyntheticFinger) finger = synthetic_finger_new (300 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
                                                                                              : SYNTHETIC_FINGER_LEFT_LOOP);
 
-      impressions[position] = impression (finger, 40 + position);
+      impressions[position] = reg_test_impression (finger, 40 + position);
     }
 
   /* The first start of a process may time out while GStreamer builds its
@@ -407,14 +396,7 @@ register_resident (void)
     {
       guint position = reg_fingers_step_get_current (fingers);
 
-      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-      if (feeder == NULL)
-        {
-          GUI_TEST_WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
-          feeder = hw_image_feeder_new (socket_path);
-        }
-      hw_image_feeder_send_image (feeder, impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      GUI_TEST_WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      reg_test_capture_finger (fingers, &feeder, impressions[position]);
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
   g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, REG_N_FINGERS);
@@ -694,16 +676,9 @@ test_update_registration (void)
       guint position = reg_fingers_step_get_current (fingers);
       g_autoptr(SyntheticFinger) finger = synthetic_finger_new (300 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
                                                                                              : SYNTHETIC_FINGER_LEFT_LOOP);
-      g_autofree guint8 *pixels = impression (finger, 40 + position);
+      g_autofree guint8 *pixels = reg_test_impression (finger, 40 + position);
 
-      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-      if (feeder == NULL)
-        {
-          GUI_TEST_WAIT_UNTIL (g_file_test (socket_path, G_FILE_TEST_EXISTS));
-          feeder = hw_image_feeder_new (socket_path);
-        }
-      hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      GUI_TEST_WAIT_UNTIL (!reg_fingers_step_get_busy (fingers));
+      reg_test_capture_finger (fingers, &feeder, pixels);
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -763,21 +738,12 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SrvConfig) config = NULL;
-  g_autofree char *socket_dir = NULL;
   g_autofree char *store_dir = NULL;
   g_autofree char *certificate_path = NULL;
   g_autoptr(GSettings) settings = NULL;
   int status;
 
-  /* Read by libfprint when its context enumerates: set before any thread. */
-  socket_dir = hw_test_make_socket_dir ();
-  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
-  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
-  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
-  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
-
-  gui_test_init (&argc, &argv);
-  idem_hw_init (&argc, &argv);
+  socket_path = reg_test_init_with_reader (&argc, &argv);
 
   server.tmp_dir = srv_test_make_tmp_dir ();
   server.data_dir = g_build_filename (server.tmp_dir, "data", NULL);
@@ -812,8 +778,7 @@ main (int   argc,
   g_hash_table_unref (passwords);
   admin_fixture_tear_down (&server, NULL);
   srv_test_cleanup ();
-  hw_test_remove_socket_dir (socket_dir);
-  g_free (socket_path);
+  reg_test_reader_shutdown ();
   g_free (issued_uin);
 
   return status;

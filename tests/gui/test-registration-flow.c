@@ -20,7 +20,6 @@
 #include "config.h"
 
 #include "gui-test-util.h"
-#include "hw-test-util.h"
 #include "idem-minutiae-extract.h"
 #include "reg-consent-step.h"
 #include "reg-demographics-step.h"
@@ -29,6 +28,7 @@
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
 #include "reg-store.h"
+#include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
@@ -44,7 +44,6 @@
 #define FACE_SOURCE     "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 #define NO_FACE_SOURCE  "videotestsrc is-live=true pattern=smpte"
 
-static char *socket_path;
 static IdemIdSchema *schema;
 static IdemUiSpec *ui_spec;
 static EVP_PKEY *machine_key;
@@ -213,21 +212,10 @@ authenticate_cb (const char *user_id,
   return g_str_equal (user_id, "operator1") && g_str_equal (password, PASSWORD);
 }
 
-static guint8 *
-impression (SyntheticFinger *finger,
-            guint32          seed)
-{
-  SyntheticImpressionParams params;
-
-  synthetic_finger_random_impression (seed, &params);
-
-  return synthetic_finger_render (finger, seed, &params);
-}
-
 static IdemFingerTemplate *
 operator_template (SyntheticFinger *finger)
 {
-  g_autofree guint8 *pixels = impression (finger, 1);
+  g_autofree guint8 *pixels = reg_test_impression (finger, 1);
   g_autoptr(IdemMinutiae) minutiae = NULL;
   g_autoptr(GError) error = NULL;
   IdemFingerTemplate *template;
@@ -344,12 +332,6 @@ scanned_page (void)
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
 
   return gdk_texture_save_to_png_bytes (texture);
-}
-
-static gboolean
-socket_exists (gpointer data)
-{
-  return g_file_test (socket_path, G_FILE_TEST_EXISTS);
 }
 
 static void
@@ -656,9 +638,9 @@ test_full_registration (void)
       g_autoptr(SyntheticFinger) finger = synthetic_finger_new (100 + position, position % 2 ? SYNTHETIC_FINGER_WHORL
                                                                                              : SYNTHETIC_FINGER_LEFT_LOOP);
 
-      resident_impressions[position] = impression (finger, 10 + position);
+      resident_impressions[position] = reg_test_impression (finger, 10 + position);
     }
-  operator_impression = impression (operator_finger, 2);
+  operator_impression = reg_test_impression (operator_finger, 2);
   probe_start ();
   capture_face (window, face);
   capture_latency = probe_stop ();
@@ -674,12 +656,7 @@ test_full_registration (void)
   g_assert_cmpuint (reg_fingers_step_get_current (fingers), ==, 1);
 
   probe_start ();
-  activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-  gui_test_wait_until (socket_exists, NULL, "the reader to open");
-  feeder = hw_image_feeder_new (socket_path);
-  hw_image_feeder_send_image (feeder, operator_impression, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-  gui_test_wait_until (fingers_idle, fingers, "the operator's finger");
-  g_test_message ("operator's finger: %s", reg_fingers_step_get_status (fingers));
+  reg_test_capture_finger (fingers, &feeder, operator_impression);
   g_assert_false (reg_fingers_step_is_captured (fingers, 1));
   g_assert_nonnull (strstr (reg_fingers_step_get_status (fingers), "operator"));
 
@@ -693,10 +670,7 @@ test_full_registration (void)
           continue;
         }
 
-      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-      hw_image_feeder_send_image (feeder, resident_impressions[position], SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      gui_test_wait_until (fingers_idle, fingers, "a finger");
-      g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
+      reg_test_capture_finger (fingers, &feeder, resident_impressions[position]);
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
   g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, 9);
@@ -1033,7 +1007,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *socket_dir = NULL;
   g_autofree char *schema_path = NULL;
   g_autofree char *ui_spec_path = NULL;
   g_autoptr(GFile) schema_file = NULL;
@@ -1041,15 +1014,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Read by libfprint when its context enumerates: set before any thread. */
-  socket_dir = hw_test_make_socket_dir ();
-  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
-  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
-  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
-  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
-
-  gui_test_init (&argc, &argv);
-  idem_hw_init (&argc, &argv);
+  reg_test_init_with_reader (&argc, &argv);
 
   schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
   schema_file = g_file_new_for_path (schema_path);
@@ -1082,8 +1047,7 @@ main (int   argc,
   EVP_PKEY_free (machine_key);
   g_object_unref (ui_spec);
   g_object_unref (schema);
-  hw_test_remove_socket_dir (socket_dir);
-  g_free (socket_path);
+  reg_test_reader_shutdown ();
 
   return status;
 }

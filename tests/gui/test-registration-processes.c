@@ -17,12 +17,12 @@
 #include "config.h"
 
 #include "gui-test-util.h"
-#include "hw-test-util.h"
 #include "reg-consent-step.h"
 #include "reg-demographics-step.h"
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
+#include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
@@ -38,7 +38,7 @@
 #define UIN_ARABIC    "٢٠١٣٠٢٣٨٠٥"
 #define BAD_UIN       "2013023800"
 
-static char *socket_path;
+static const char *socket_path;
 static IdemIdSchema *schema;
 static IdemUiSpec *ui_spec;
 static EVP_PKEY *machine_key;
@@ -152,18 +152,6 @@ face_done (gpointer data)
 }
 
 static gboolean
-fingers_idle (gpointer data)
-{
-  return !reg_fingers_step_get_busy (data);
-}
-
-static gboolean
-socket_exists (gpointer data)
-{
-  return g_file_test (socket_path, G_FILE_TEST_EXISTS);
-}
-
-static gboolean
 step_is (gpointer data)
 {
   RegFlow *flow = ((gpointer *) data)[0];
@@ -239,15 +227,11 @@ impression (guint32 seed)
 {
   g_autoptr(SyntheticFinger) finger = synthetic_finger_new (seed, seed % 2 ? SYNTHETIC_FINGER_WHORL
                                                                            : SYNTHETIC_FINGER_LEFT_LOOP);
-  SyntheticImpressionParams params;
 
-  synthetic_finger_random_impression (seed + 7, &params);
-
-  return synthetic_finger_render (finger, seed + 7, &params);
+  return reg_test_impression (finger, seed + 7);
 }
 
-/* Captures @n_fingers of @fingers' fingers from synthetic impressions;
- * the feeder is made on the first, once the reader listens. */
+/* Captures @n_fingers of @fingers' fingers from synthetic impressions. */
 static void
 capture_fingers (RegFingersStep  *fingers,
                  HwImageFeeder  **feeder,
@@ -260,15 +244,7 @@ capture_fingers (RegFingersStep  *fingers,
       g_autofree guint8 *pixels = impression (seed + position);
 
       g_assert_cmpuint (position, !=, 0);
-      activate (GTK_WIDGET (fingers), "fingers.capture", NULL);
-      if (*feeder == NULL)
-        {
-          gui_test_wait_until (socket_exists, NULL, "the reader to open");
-          *feeder = hw_image_feeder_new (socket_path);
-        }
-      hw_image_feeder_send_image (*feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
-      gui_test_wait_until (fingers_idle, fingers, "a finger");
-      g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
+      reg_test_capture_finger (fingers, feeder, pixels);
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
 }
@@ -734,7 +710,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *socket_dir = NULL;
   g_autofree char *schema_path = NULL;
   g_autofree char *ui_spec_path = NULL;
   g_autoptr(GFile) schema_file = NULL;
@@ -742,15 +717,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Read by libfprint when its context enumerates: set before any thread. */
-  socket_dir = hw_test_make_socket_dir ();
-  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
-  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
-  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
-  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
-
-  gui_test_init (&argc, &argv);
-  idem_hw_init (&argc, &argv);
+  socket_path = reg_test_init_with_reader (&argc, &argv);
 
   schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
   schema_file = g_file_new_for_path (schema_path);
@@ -780,8 +747,7 @@ main (int   argc,
   EVP_PKEY_free (machine_key);
   g_object_unref (ui_spec);
   g_object_unref (schema);
-  hw_test_remove_socket_dir (socket_dir);
-  g_free (socket_path);
+  reg_test_reader_shutdown ();
 
   return status;
 }

@@ -16,15 +16,13 @@
 #include "config.h"
 
 #include "gui-test-util.h"
-#include "hw-test-util.h"
 #include "reg-application.h"
 #include "reg-home-page.h"
 #include "reg-login-page.h"
 #include "reg-review-page.h"
 #include "reg-window.h"
+#include "reg-test-reader.h"
 #include "synthetic-finger.h"
-
-#include "idem-minutiae-extract.h"
 
 #include <glib/gstdio.h>
 
@@ -37,7 +35,7 @@
 
 static RegApplication *app;
 static GtkWindow *window;
-static char *socket_path;
+static const char *socket_path;
 
 static GtkWidget *
 page (void)
@@ -63,22 +61,11 @@ settings (void)
 }
 
 static guint8 *
-impression (SyntheticFinger *finger,
-            guint32          seed)
-{
-  SyntheticImpressionParams params;
-
-  synthetic_finger_random_impression (seed, &params);
-
-  return synthetic_finger_render (finger, seed, &params);
-}
-
-static guint8 *
 supervisor_impression (guint32 seed)
 {
   g_autoptr(SyntheticFinger) finger = synthetic_finger_new (SUPERVISOR_SEED, SYNTHETIC_FINGER_WHORL);
 
-  return impression (finger, seed);
+  return reg_test_impression (finger, seed);
 }
 
 static guint8 *
@@ -86,24 +73,7 @@ stranger_impression (guint32 seed)
 {
   g_autoptr(SyntheticFinger) finger = synthetic_finger_new (99, SYNTHETIC_FINGER_ARCH);
 
-  return impression (finger, seed);
-}
-
-/* What the admin console enrols and the sync hands out: the finger's
- * minutiae, serialised, in base64. */
-static char *
-enrolled_template (void)
-{
-  g_autofree guint8 *pixels = supervisor_impression (1);
-  g_autoptr(IdemMinutiae) minutiae = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  minutiae = idem_minutiae_extract (pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT, 500, &error);
-  g_assert_no_error (error);
-  bytes = idem_minutiae_serialize (minutiae);
-
-  return g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return reg_test_impression (finger, seed);
 }
 
 static void
@@ -137,7 +107,8 @@ make_synced_machine (void)
   g_autoptr(RegMachineKey) key = NULL;
   g_autoptr(RegMachine) machine = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *template = enrolled_template ();
+  g_autoptr(SyntheticFinger) finger = synthetic_finger_new (SUPERVISOR_SEED, SYNTHETIC_FINGER_WHORL);
+  g_autofree char *template = reg_test_enrolled_template (finger);
   g_autofree char *users = NULL;
   const char *master_data =
     "{\"rejectionReason\": ["
@@ -411,19 +382,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *socket_dir = NULL;
   g_autofree char *directory = NULL;
   int status;
 
-  /* Read by libfprint when its context enumerates: set before any thread. */
-  socket_dir = hw_test_make_socket_dir ();
-  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
-  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
-  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
-  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
-
-  gui_test_init (&argc, &argv);
-  idem_hw_init (&argc, &argv);
+  socket_path = reg_test_init_with_reader (&argc, &argv);
 
   directory = make_synced_machine ();
   g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
@@ -444,8 +406,7 @@ main (int   argc,
   gtk_window_destroy (window);
   g_clear_object (&app);
   g_object_unref (settings ());
-  hw_test_remove_socket_dir (socket_dir);
-  g_free (socket_path);
+  reg_test_reader_shutdown ();
   gui_test_remove_tree (directory);
 
   return status;

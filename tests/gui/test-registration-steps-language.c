@@ -22,16 +22,16 @@
 #include "config.h"
 
 #include "gui-test-util.h"
-#include "hw-test-util.h"
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
+#include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
 
 #define FACE_SOURCE  "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 
-static char *socket_path;
+static const char *socket_path;
 
 static const char * const all_fingers[] = {
   "rightThumb", "rightIndex", "rightMiddle", "rightRing", "rightLittle",
@@ -102,11 +102,8 @@ static guint8 *
 finger_image (void)
 {
   g_autoptr(SyntheticFinger) finger = synthetic_finger_new (4242, SYNTHETIC_FINGER_WHORL);
-  SyntheticImpressionParams params;
 
-  synthetic_finger_random_impression (1, &params);
-
-  return synthetic_finger_render (finger, 1, &params);
+  return reg_test_impression (finger, 1);
 }
 
 /* The rows of the fingers list, in the order they are laid out. */
@@ -252,26 +249,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *socket_dir = NULL;
   int status;
 
-  /* Read by libfprint when its context enumerates: set before any thread. */
-  socket_dir = hw_test_make_socket_dir ();
-  socket_path = g_build_filename (socket_dir, "virtual-image.socket", NULL);
-  g_setenv ("FP_DRIVERS_WHITELIST", "virtual_image", TRUE);
-  g_setenv ("FP_DRIVERS_ALLOWLIST", "virtual_image", TRUE);
-  g_setenv ("FP_VIRTUAL_IMAGE", socket_path, TRUE);
-
-  gui_test_init (&argc, &argv);
-  idem_hw_init (&argc, &argv);
+  socket_path = reg_test_init_with_reader (&argc, &argv);
 
   g_test_add_data_func ("/registration/steps-language/fr", "fr", test_language);
   g_test_add_data_func ("/registration/steps-language/ar", "ar", test_language);
 
   status = g_test_run ();
 
-  hw_test_remove_socket_dir (socket_dir);
-  g_free (socket_path);
+  reg_test_reader_shutdown ();
 
   return status;
 }
