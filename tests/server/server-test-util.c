@@ -8,6 +8,7 @@
 #include "server-test-util.h"
 
 #include "srv-init.h"
+#include "test-tls.h"
 
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -194,6 +195,10 @@ srv_test_load_certificate (const char *data_dir)
 SoupSession *
 srv_test_session_new (void)
 {
+  /* Keeps each connection from parsing the system's CA list, which these
+   * clients never rely on; see test_tls_trust_nothing_by_default(). */
+  test_tls_trust_nothing_by_default ();
+
   /* A short timeout so that a server that hangs fails the test instead of
    * stalling the suite. */
   return soup_session_new_with_options ("timeout", 10,

@@ -1,0 +1,14 @@
+/* test-tls.h — TLS settings for test and benchmark processes
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+
+#pragma once
+
+#include <idem.h>
+
+G_BEGIN_DECLS
+
+void test_tls_trust_nothing_by_default (void);
+
+G_END_DECLS
