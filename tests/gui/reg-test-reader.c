@@ -10,6 +10,8 @@
 
 #include "gui-test-util.h"
 #include "idem-minutiae-extract.h"
+#include "reg-login-page.h"
+#include "reg-window.h"
 
 static char *socket_dir;
 static char *socket_path;
@@ -139,4 +141,33 @@ reg_test_capture_finger (RegFingersStep  *fingers,
   hw_image_feeder_send_image (*feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
   gui_test_wait_until (fingers_idle, fingers, "a finger");
   g_test_message ("finger %u: %s", position, reg_fingers_step_get_status (fingers));
+}
+
+/**
+ * reg_test_sign_in_with_finger:
+ * @window: the registration client's window, on its sign-in page
+ * @user_id: who signs in
+ * @pixels: the impression to press
+ *
+ * Signs in with a finger as a user does, with @pixels on the reader, and
+ * waits until the sign-in page has answered.  The reader listens only once
+ * the page asks for the finger.
+ */
+void
+reg_test_sign_in_with_finger (GtkWindow    *window,
+                              const char   *user_id,
+                              const guint8 *pixels)
+{
+  g_autoptr(HwImageFeeder) feeder = NULL;
+  GtkWidget *login = reg_window_get_page (REG_WINDOW (window));
+
+  g_assert_true (REG_IS_LOGIN_PAGE (login));
+  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
+  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in-finger", NULL));
+  GUI_TEST_WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
+  feeder = hw_image_feeder_new (socket_path);
+  hw_image_feeder_send_image (feeder, pixels, SYNTHETIC_FINGER_WIDTH, SYNTHETIC_FINGER_HEIGHT);
+  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (reg_window_get_page (REG_WINDOW (window))) ||
+                       !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  gui_test_wait_frames (GTK_WIDGET (window), 2);
 }

@@ -33,8 +33,9 @@
 #include "reg-packets-page.h"
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
-#include "reg-window.h"
 #include "reg-test-reader.h"
+#include "reg-test-workstation.h"
+#include "reg-window.h"
 #include "synthetic-finger.h"
 
 #include "server-test-util.h"
@@ -166,24 +167,9 @@ pipeline_settled (const char *rid)
 static void
 sign_in (const char *user_id)
 {
-  GtkWidget *login = page ();
-
-  g_assert_true (REG_IS_LOGIN_PAGE (login));
-  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
-  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password_of (user_id));
-  activate (login, "login-page.sign-in", NULL);
-  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
+  reg_test_sign_in (window, user_id, password_of (user_id));
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, user_id);
-}
-
-static void
-sign_out (void)
-{
-  activate (GTK_WIDGET (window), "reg-window.sign-out", NULL);
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
-  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
 }
 
 /* What the administrator does with the key the machine page shows. */
@@ -558,7 +544,7 @@ test_new_registration (void)
   screenshot ("registration-e2e-03-home");
   rid = register_resident ();
   g_assert_true (g_str_has_prefix (rid, CENTRE MACHINE));
-  sign_out ();
+  reg_test_sign_out (window);
 
   approve (rid);
 
@@ -595,7 +581,7 @@ test_new_registration (void)
   g_assert_cmpstr (synced->server_status, ==, external);
   screenshot ("registration-e2e-14-synced");
   show_uin (rid, uin);
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 /* Update UIN on the same workstation: the resident given a UIN above
@@ -702,7 +688,7 @@ test_update_registration (void)
   activate (page (), "flow.cancel", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
-  sign_out ();
+  reg_test_sign_out (window);
 
   sign_in ("supervisor1");
   activate (page (), "reg-window.show-review", NULL);
@@ -729,7 +715,7 @@ test_update_registration (void)
   g_assert_nonnull (strstr (identity, "nadia.okonkwo@example.org"));
   g_assert_nonnull (strstr (identity, "Nadia Okonkwo"));
   screenshot ("registration-e2e-22-update-uploaded");
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 int
@@ -740,7 +726,6 @@ main (int   argc,
   g_autoptr(SrvConfig) config = NULL;
   g_autofree char *store_dir = NULL;
   g_autofree char *certificate_path = NULL;
-  g_autoptr(GSettings) settings = NULL;
   int status;
 
   socket_path = reg_test_init_with_reader (&argc, &argv);
@@ -757,16 +742,10 @@ main (int   argc,
   open_centre_all_week ();
 
   store_dir = g_build_filename (server.tmp_dir, "workstation", NULL);
-  g_setenv (REG_STORE_DIR_ENV, store_dir, TRUE);
   certificate_path = g_build_filename (server.data_dir, "tls", "server.crt", NULL);
   g_setenv ("IDEM_SERVER_CERTIFICATE", certificate_path, TRUE);
-  settings = g_settings_new (REG_APPLICATION_ID);
-  g_settings_set_string (settings, "server-url", "");
-  g_settings_set_string (settings, "language", "en");
-  g_settings_set_string (settings, "camera-source", FACE_SOURCE);
-
-  app = reg_application_new ();
-  window = gui_test_start_application (G_APPLICATION (app));
+  g_settings_set_string (reg_test_settings (), "camera-source", FACE_SOURCE);
+  window = reg_test_start_workstation (store_dir, "", &app);
 
   g_test_add_func ("/registration/e2e/new-registration", test_new_registration);
   g_test_add_func ("/registration/e2e/update-registration", test_update_registration);

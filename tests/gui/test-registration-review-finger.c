@@ -20,8 +20,9 @@
 #include "reg-home-page.h"
 #include "reg-login-page.h"
 #include "reg-review-page.h"
-#include "reg-window.h"
 #include "reg-test-reader.h"
+#include "reg-test-workstation.h"
+#include "reg-window.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
@@ -49,17 +50,6 @@ store (void)
   return reg_machine_get_store (reg_application_get_machine (app, NULL));
 }
 
-static GSettings *
-settings (void)
-{
-  static GSettings *settings;
-
-  if (settings == NULL)
-    settings = g_settings_new (REG_APPLICATION_ID);
-
-  return settings;
-}
-
 static guint8 *
 supervisor_impression (guint32 seed)
 {
@@ -76,55 +66,20 @@ stranger_impression (guint32 seed)
   return reg_test_impression (finger, seed);
 }
 
-static void
-add_packet (RegStore   *packet_store,
-            const char *rid,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = g_strdup_printf ("sealed packet %s", rid);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, contents, -1);
-  g_autofree char *path = g_build_filename (reg_store_get_packet_dir (packet_store), rid, NULL);
-  g_autofree char *preview_json = NULL;
-  g_autoptr(GBytes) preview = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (reg_store_add_packet (packet_store, rid, path, hash, strlen (contents), "operator1", &error));
-  g_assert_no_error (error);
-
-  preview_json = g_strdup_printf ("{\"fullName\": [{\"language\": \"eng\", \"value\": \"%s\"}]}", name);
-  preview = g_bytes_new (preview_json, strlen (preview_json));
-  g_assert_true (reg_store_add_preview (packet_store, rid, preview, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 make_synced_machine (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RegStore) machine_store = NULL;
-  g_autoptr(RegMachineKey) key = NULL;
-  g_autoptr(RegMachine) machine = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(SyntheticFinger) finger = synthetic_finger_new (SUPERVISOR_SEED, SYNTHETIC_FINGER_WHORL);
   g_autofree char *template = reg_test_enrolled_template (finger);
   g_autofree char *users = NULL;
+  g_autoptr(RegMachine) machine = NULL;
   const char *master_data =
     "{\"rejectionReason\": ["
     "  {\"code\": \"BLURRED_PHOTO\", \"names\": {\"eng\": \"The photo is blurred\"}},"
     "  {\"code\": \"WRONG_DOCUMENT\", \"names\": {\"eng\": \"Wrong document\"}}]}";
-  char *directory = g_dir_make_tmp ("idem-reg-review-finger-XXXXXX", &error);
+  char *directory;
 
-  g_assert_no_error (error);
-  machine_store = reg_store_new (directory, &error);
-  g_assert_no_error (error);
-  key = reg_machine_key_new_software (directory);
-  g_assert_true (reg_machine_key_generate (key, &error));
-  machine = reg_machine_new (machine_store, key, &error);
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_set_machine_id (machine, "10001", &error));
-
+  machine = reg_test_machine_new ("idem-reg-review-finger-XXXXXX", &directory);
   users = g_strdup_printf ("[{\"id\": \"supervisor1\", \"name\": \"Supervisor One\", \"status\": \"ACTIVE\","
                            "  \"roles\": [\"OPERATOR\", \"SUPERVISOR\"], \"passwordHash\": \"x\","
                            "  \"fingerprints\": [{\"finger\": \"RIGHT_THUMB\", \"template\": \"%s\"}]},"
@@ -132,15 +87,10 @@ make_synced_machine (void)
                            "  \"roles\": [\"OPERATOR\", \"SUPERVISOR\"], \"passwordHash\": \"" SECOND_HASH "\","
                            "  \"fingerprints\": []}]",
                            template);
-  g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_USERS, users, &error));
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_MASTER_DATA, master_data, &error));
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_set_last_sync (machine, now, &error));
-  g_assert_no_error (error);
+  reg_test_apply_sync (machine, users, master_data);
 
-  add_packet (machine_store, FIRST_RID, "Amina Diallo");
-  add_packet (machine_store, SECOND_RID, "Jean Dupont");
+  reg_test_add_sealed_packet (reg_machine_get_store (machine), FIRST_RID, "Amina Diallo", NULL);
+  reg_test_add_sealed_packet (reg_machine_get_store (machine), SECOND_RID, "Jean Dupont", NULL);
 
   return directory;
 }
@@ -161,15 +111,8 @@ static void
 sign_in_with_finger (const char *user_id)
 {
   g_autofree guint8 *pixels = supervisor_impression (2);
-  g_autoptr(HwImageFeeder) feeder = NULL;
-  GtkWidget *login = page ();
 
-  g_assert_true (REG_IS_LOGIN_PAGE (login));
-  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
-  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in-finger", NULL));
-  GUI_TEST_WAIT_UNTIL (gui_test_find_label (login, "Place your finger on the reader") != NULL);
-  feeder = feed (pixels);
-  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  reg_test_sign_in_with_finger (window, user_id, pixels);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 }
 
@@ -219,15 +162,6 @@ packet_state (const char *rid)
 }
 
 static void
-sign_out (void)
-{
-  if (reg_window_get_user_id (REG_WINDOW (window)) != NULL)
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.sign-out", NULL));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
-  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
-}
-
-static void
 test_wrong_finger_refused (void)
 {
   g_autofree guint8 *stranger = stranger_impression (3);
@@ -245,7 +179,7 @@ test_wrong_finger_refused (void)
   g_assert_cmpuint (reg_store_get_login_failures (store (), "supervisor1", NULL), ==, 1);
   gui_test_assert_accessible (GTK_WIDGET (review));
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-review-finger-refused-en");
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -258,7 +192,7 @@ test_lockout (void)
 
   /* Two failures in a row lock the supervisor out: the one just before
    * and this one. */
-  g_settings_set_int (settings (), "login-attempts", 2);
+  g_settings_set_int (reg_test_settings (), "login-attempts", 2);
   sign_in_with_finger ("supervisor1");
   /* Signing in clears the count; one failure again, then another. */
   g_assert_cmpuint (reg_store_get_login_failures (store (), "supervisor1", NULL), ==, 0);
@@ -280,7 +214,7 @@ test_lockout (void)
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-review-finger-locked-en");
 
   /* The lockout ends (its time, here shortened to a second). */
-  g_settings_set_int (settings (), "lockout-seconds", 1);
+  g_settings_set_int (reg_test_settings (), "lockout-seconds", 1);
   g_usleep (1100 * 1000);
   decide_with_finger (review, "review-page.approve", own);
   gui_test_assert_label (GTK_WIDGET (review), "Registration " FIRST_RID " was approved.");
@@ -290,9 +224,9 @@ test_lockout (void)
   g_assert_null (approved->supervisor_reason);
   g_assert_cmpuint (reg_store_get_login_failures (store (), "supervisor1", NULL), ==, 0);
 
-  g_settings_reset (settings (), "login-attempts");
-  g_settings_reset (settings (), "lockout-seconds");
-  sign_out ();
+  g_settings_reset (reg_test_settings (), "login-attempts");
+  g_settings_reset (reg_test_settings (), "lockout-seconds");
+  reg_test_sign_out (window);
 }
 
 static void
@@ -320,7 +254,7 @@ test_unread_finger_not_counted (void)
   gui_test_assert_label (GTK_WIDGET (review), expected);
   g_assert_cmpint (packet_state (SECOND_RID), ==, REG_PACKET_STATE_PENDING_APPROVAL);
   g_assert_cmpuint (reg_store_get_login_failures (store (), "supervisor1", NULL), ==, 0);
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -342,21 +276,17 @@ test_own_finger_rejects (void)
   g_assert_cmpstr (rejected->supervisor_reason, ==, "WRONG_DOCUMENT");
   g_assert_cmpuint (reg_review_page_get_n_pending (review), ==, 0);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-review-finger-signed-en");
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
 test_no_enrolled_finger (void)
 {
-  GtkWidget *login = page ();
   RegReviewPage *review;
 
-  add_packet (store (), "10001100010000320261122040700", "Fatima Zahra");
+  reg_test_add_sealed_packet (store (), "10001100010000320261122040700", "Fatima Zahra", NULL);
 
-  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), "supervisor2");
-  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), SECOND_PASSWORD);
-  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in", NULL));
-  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
+  reg_test_sign_in (window, "supervisor2", SECOND_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
   review = open_review ("10001100010000320261122040700");
@@ -375,7 +305,7 @@ test_no_enrolled_finger (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "review-page.approve", NULL));
   GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   g_assert_cmpint (packet_state ("10001100010000320261122040700"), ==, REG_PACKET_STATE_APPROVED);
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 int
@@ -388,12 +318,7 @@ main (int   argc,
   socket_path = reg_test_init_with_reader (&argc, &argv);
 
   directory = make_synced_machine ();
-  g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
-  g_settings_set_string (settings (), "server-url", "https://127.0.0.1:9");
-  g_settings_set_string (settings (), "language", "en");
-
-  app = reg_application_new ();
-  window = gui_test_start_application (G_APPLICATION (app));
+  window = reg_test_start_workstation (directory, "https://127.0.0.1:9", &app);
 
   g_test_add_func ("/registration/review-finger/wrong-finger-refused", test_wrong_finger_refused);
   g_test_add_func ("/registration/review-finger/lockout-then-approve", test_lockout);
@@ -405,7 +330,6 @@ main (int   argc,
 
   gtk_window_destroy (window);
   g_clear_object (&app);
-  g_object_unref (settings ());
   reg_test_reader_shutdown ();
   gui_test_remove_tree (directory);
 

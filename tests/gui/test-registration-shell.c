@@ -16,6 +16,7 @@
 #include "reg-review-page.h"
 #include "reg-flow.h"
 #include "reg-setup-page.h"
+#include "reg-test-workstation.h"
 #include "reg-window.h"
 
 #include "idem-openssl-types.h"
@@ -34,17 +35,6 @@
 static RegApplication *app;
 static GtkWindow *window;
 static char *directory;
-
-static GSettings *
-settings (void)
-{
-  static GSettings *settings;
-
-  if (settings == NULL)
-    settings = g_settings_new (REG_APPLICATION_ID);
-
-  return settings;
-}
 
 static RegMachine *
 machine (void)
@@ -103,8 +93,6 @@ named_label_text (const char *name)
 static void
 apply_sync (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   const char *users =
     "[{\"userId\": \"operator1\", \"name\": \"Operator One\", \"status\": \"ACTIVE\","
     "  \"roles\": [\"OPERATOR\"], \"passwordHash\": \"" OPERATOR_HASH "\"},"
@@ -119,58 +107,7 @@ apply_sync (void)
     "  {\"code\": \"BLURRED_PHOTO\", \"names\": {\"eng\": \"The photo is blurred\", \"fra\": \"La photo est floue\"}},"
     "  {\"code\": \"WRONG_DOCUMENT\", \"names\": {\"eng\": \"Wrong document\"}}]}";
 
-  g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_USERS, users, &error));
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_MASTER_DATA, master_data, &error));
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_set_last_sync (machine (), now, &error));
-  g_assert_no_error (error);
-}
-
-static void
-add_packet (const char *rid,
-            const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = g_strdup_printf ("sealed packet %s", rid);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, contents, -1);
-  g_autofree char *path = g_build_filename (reg_store_get_packet_dir (store ()), rid, NULL);
-  g_autofree char *preview_json = NULL;
-  g_autoptr(GBytes) preview = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (reg_store_add_packet (store (), rid, path, hash, strlen (contents), "operator1", &error));
-  g_assert_no_error (error);
-
-  preview_json = g_strdup_printf ("{\"fullName\": [{\"language\": \"eng\", \"value\": \"%s\"}],"
-                                  " \"dateOfBirth\": \"1990/05/17\"}", name);
-  preview = g_bytes_new (preview_json, strlen (preview_json));
-  g_assert_true (reg_store_add_preview (store (), rid, preview, &error));
-  g_assert_no_error (error);
-}
-
-static void
-sign_in (const char *user_id,
-         const char *password)
-{
-  GtkWidget *login = page ();
-
-  g_assert_true (REG_IS_LOGIN_PAGE (login));
-  reg_login_page_set_user_id (REG_LOGIN_PAGE (login), user_id);
-  gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (login, GTK_TYPE_PASSWORD_ENTRY)), password);
-  g_assert_true (gtk_widget_activate_action (login, "login-page.sign-in", NULL));
-  GUI_TEST_WAIT_UNTIL (!REG_IS_LOGIN_PAGE (page ()) || !reg_login_page_get_busy (REG_LOGIN_PAGE (login)));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
-}
-
-static void
-sign_out (void)
-{
-  if (reg_window_get_user_id (REG_WINDOW (window)) != NULL)
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.sign-out", NULL));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
-  g_assert_true (REG_IS_LOGIN_PAGE (page ()));
+  reg_test_apply_sync (machine (), users, master_data);
 }
 
 static void
@@ -291,64 +228,64 @@ test_login (void)
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
 
   /* Not synced yet: nobody to check against. */
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
   gui_test_assert_label (page (), "Sign-in needs a synced machine");
 
   apply_sync ();
 
   /* Wrong password, unknown user, inactive user: the same answer. */
-  sign_in ("operator1", "wrong horse");
+  reg_test_sign_in (window, "operator1", "wrong horse");
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
   gui_test_assert_label (page (), "The user ID or password is wrong");
   gui_test_assert_label (page (), "Check them and try again. 4 attempts are left before this user is locked out.");
   g_assert_cmpuint (reg_store_get_login_failures (store (), "operator1", NULL), ==, 1);
   screenshot ("registration-login-wrong-en");
 
-  sign_in ("nobody", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "nobody", OPERATOR_PASSWORD);
   gui_test_assert_label (page (), "The user ID or password is wrong");
-  sign_in ("retired1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "retired1", OPERATOR_PASSWORD);
   gui_test_assert_label (page (), "The user ID or password is wrong");
   g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
 
   /* The right password, offline: home, and the failures are forgotten. */
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_cmpstr (reg_window_get_user_id (REG_WINDOW (window)), ==, "operator1");
   g_assert_cmpuint (reg_store_get_login_failures (store (), "operator1", NULL), ==, 0);
   gui_test_assert_label (page (), "Signed in as operator1");
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
 test_login_lockout (void)
 {
-  g_settings_set_int (settings (), "lockout-seconds", 600);
+  g_settings_set_int (reg_test_settings (), "lockout-seconds", 600);
 
   for (guint i = 0; i < 5; i++)
-    sign_in ("operator2", "guess");
+    reg_test_sign_in (window, "operator2", "guess");
   gui_test_assert_label (page (), "This user is locked out");
   gui_test_assert_label (page (), "Too many sign-ins failed in a row. Try again in 10 minutes, or ask your supervisor.");
   screenshot ("registration-login-locked-en");
 
   /* Locked: even the right password is turned away. */
-  sign_in ("operator2", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator2", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
   gui_test_assert_label (page (), "This user is locked out");
   g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
 
   /* Other users are not. */
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
-  sign_out ();
+  reg_test_sign_out (window);
 
   /* When the lockout time has passed, the right password works again. */
-  g_settings_set_int (settings (), "lockout-seconds", 1);
+  g_settings_set_int (reg_test_settings (), "lockout-seconds", 1);
   g_usleep (1100 * 1000);
-  sign_in ("operator2", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator2", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
-  sign_out ();
-  g_settings_reset (settings (), "lockout-seconds");
+  reg_test_sign_out (window);
+  g_settings_reset (reg_test_settings (), "lockout-seconds");
 }
 
 static void
@@ -356,14 +293,14 @@ test_home_counts (void)
 {
   g_autoptr(GError) error = NULL;
 
-  add_packet ("10001100010000120261122040500", "Amina Diallo");
-  add_packet ("10001100010000220261122040600", "Jean Dupont");
-  add_packet ("10001100010000320261122040700", "Fatima Zahra");
+  reg_test_add_sealed_packet (store (), "10001100010000120261122040500", "Amina Diallo", "1990/05/17");
+  reg_test_add_sealed_packet (store (), "10001100010000220261122040600", "Jean Dupont", "1990/05/17");
+  reg_test_add_sealed_packet (store (), "10001100010000320261122040700", "Fatima Zahra", "1990/05/17");
   g_assert_true (reg_store_set_supervisor_decision (store (), "10001100010000320261122040700", TRUE,
                                                     "supervisor1", NULL, &error));
   g_assert_no_error (error);
 
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_cmpstr (named_label_text ("today-count"), ==, "3");
   g_assert_cmpstr (named_label_text ("pending-count"), ==, "2");
@@ -394,7 +331,7 @@ test_home_counts (void)
   screenshot ("registration-home-ar");
   gui_test_set_language (GTK_WIDGET (window), "en");
 
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -405,7 +342,7 @@ test_review (void)
   RegReviewPage *review;
 
   /* An operator sees the list but cannot decide. */
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-review", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   review = REG_REVIEW_PAGE (page ());
@@ -416,9 +353,9 @@ test_review (void)
   g_assert_false (reg_review_page_get_busy (review));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpuint (reg_store_count_packets (store (), REG_PACKET_STATE_PENDING_APPROVAL, 0), ==, 2);
-  sign_out ();
+  reg_test_sign_out (window);
 
-  sign_in ("supervisor1", SUPERVISOR_PASSWORD);
+  reg_test_sign_in (window, "supervisor1", SUPERVISOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_true (gtk_widget_activate_action (page (), "reg-window.show-review", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
@@ -467,7 +404,7 @@ test_review (void)
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpstr (named_label_text ("pending-count"), ==, "0");
   g_assert_cmpstr (named_label_text ("upload-count"), ==, "3");
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -486,7 +423,7 @@ test_export (void)
   g_assert_cmpint (g_mkdir (target, 0700), ==, 0);
   folder = g_file_new_for_path (target);
 
-  sign_in ("supervisor1", SUPERVISOR_PASSWORD);
+  reg_test_sign_in (window, "supervisor1", SUPERVISOR_PASSWORD);
   reg_home_page_export_to (REG_HOME_PAGE (page ()), folder);
   GUI_TEST_WAIT_UNTIL (gtk_widget_get_visible (find_named (page (), "home-message")));
   g_assert_true (g_str_has_prefix (named_label_text ("home-message"), "3 packets were exported to "));
@@ -526,7 +463,7 @@ test_export (void)
       g_assert_cmpint (packet->state, !=, REG_PACKET_STATE_UPLOADED);
     }
 
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -534,10 +471,10 @@ test_idle_sign_out (void)
 {
   const char *message;
 
-  g_settings_set_int (settings (), "idle-logout-seconds", 3);
-  g_settings_set_int (settings (), "idle-warning-seconds", 2);
+  g_settings_set_int (reg_test_settings (), "idle-logout-seconds", 3);
+  g_settings_set_int (reg_test_settings (), "idle-warning-seconds", 2);
 
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
   /* The countdown shows, and activity cancels it. */
@@ -555,8 +492,8 @@ test_idle_sign_out (void)
   g_assert_null (reg_window_get_user_id (REG_WINDOW (window)));
   g_assert_null (reg_window_get_idle_message (REG_WINDOW (window)));
 
-  g_settings_reset (settings (), "idle-logout-seconds");
-  g_settings_reset (settings (), "idle-warning-seconds");
+  g_settings_reset (reg_test_settings (), "idle-logout-seconds");
+  g_settings_reset (reg_test_settings (), "idle-warning-seconds");
 }
 
 /* A self-signed RSA certificate standing in for the server's packet
@@ -598,17 +535,17 @@ test_new_registration (void)
 
   /* Without the packet certificate and the centre, there is nothing to
    * seal a packet for. */
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_false (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
-  sign_out ();
+  reg_test_sign_out (window);
 
   g_assert_true (reg_machine_apply_sync_document (machine (), REG_SYNC_CERTIFICATE, pem, &error));
   g_assert_no_error (error);
   g_assert_true (reg_machine_set_centre_id (machine (), "10001", &error));
   g_assert_no_error (error);
-  g_settings_set_string (settings (), "camera-source", "videotestsrc is-live=true");
+  g_settings_set_string (reg_test_settings (), "camera-source", "videotestsrc is-live=true");
 
-  sign_in ("operator1", OPERATOR_PASSWORD);
+  reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
   g_assert_true (gtk_widget_is_sensitive (gui_test_find_label (page (), "New Registration")));
   g_assert_true (gtk_widget_activate_action (page (), "home-page.new-registration", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
@@ -622,7 +559,7 @@ test_new_registration (void)
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   g_assert_null (reg_window_get_flow (REG_WINDOW (window)));
-  sign_out ();
+  reg_test_sign_out (window);
 }
 
 static void
@@ -637,14 +574,14 @@ test_restart_recovery (void)
       GtkWidget *message;
 
       /* The workstation starts again after a crash. */
-      g_settings_set_string (settings (), "server-url", "https://127.0.0.1:9");
+      g_settings_set_string (reg_test_settings (), "server-url", "https://127.0.0.1:9");
       fresh = reg_application_new ();
       fresh_window = gui_test_start_application (G_APPLICATION (fresh));
       app = fresh;
       window = fresh_window;
       GUI_TEST_WAIT_UNTIL (!g_file_test (temporary, G_FILE_TEST_EXISTS));
 
-      sign_in ("operator1", OPERATOR_PASSWORD);
+      reg_test_sign_in (window, "operator1", OPERATOR_PASSWORD);
       g_assert_true (REG_IS_HOME_PAGE (page ()));
       message = find_named (page (), "home-message");
       GUI_TEST_WAIT_UNTIL (gtk_widget_get_visible (message));
@@ -683,7 +620,7 @@ test_cold_start (void)
       gint64 start;
 
       /* The workstation set up above, started afresh. */
-      g_settings_set_string (settings (), "server-url", "https://idem.example.org");
+      g_settings_set_string (reg_test_settings (), "server-url", "https://idem.example.org");
       start = g_get_monotonic_time ();
 
       fresh = reg_application_new ();
@@ -714,12 +651,7 @@ main (int   argc,
     {
       directory = g_dir_make_tmp ("idem-reg-shell-XXXXXX", &error);
       g_assert_no_error (error);
-      g_setenv (REG_STORE_DIR_ENV, directory, TRUE);
-      g_settings_set_string (settings (), "server-url", "");
-      g_settings_set_string (settings (), "language", "en");
-
-      app = reg_application_new ();
-      window = gui_test_start_application (G_APPLICATION (app));
+      window = reg_test_start_workstation (directory, "", &app);
     }
 
   g_test_add_func ("/registration/shell/password-verifier", test_password_verifier);

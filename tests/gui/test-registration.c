@@ -10,23 +10,13 @@
 #include "reg-login-page.h"
 #include "reg-machine.h"
 #include "reg-setup-page.h"
+#include "reg-test-workstation.h"
 #include "reg-window.h"
 
 #include <glib/gstdio.h>
 
 static RegApplication *app;
 static GtkWindow *window;
-
-static GSettings *
-settings (void)
-{
-  static GSettings *settings;
-
-  if (settings == NULL)
-    settings = g_settings_new (REG_APPLICATION_ID);
-
-  return settings;
-}
 
 static GtkWidget *
 page (void)
@@ -39,7 +29,7 @@ static void
 reset_to_setup (void)
 {
   gui_test_set_language (GTK_WIDGET (window), "en");
-  g_settings_set_string (settings (), "server-url", "");
+  g_settings_set_string (reg_test_settings (), "server-url", "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.show-setup", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_SETUP_PAGE (page ()));
@@ -50,7 +40,7 @@ static void
 reset_to_login (void)
 {
   gui_test_set_language (GTK_WIDGET (window), "en");
-  g_settings_set_string (settings (), "server-url", "https://idem.example.org");
+  g_settings_set_string (reg_test_settings (), "server-url", "https://idem.example.org");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "reg-window.show-login", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
@@ -84,7 +74,7 @@ test_setup_first_screen (void)
       g_autofree char *stored = NULL;
 
       gui_test_set_language (GTK_WIDGET (window), screens[i].code);
-      stored = g_settings_get_string (settings (), "language");
+      stored = g_settings_get_string (reg_test_settings (), "language");
       g_assert_cmpstr (stored, ==, screens[i].code);
 
       g_assert_true (REG_IS_SETUP_PAGE (page ()));
@@ -135,7 +125,7 @@ test_setup_address_validation (void)
       error_label = gui_test_find_label (page (), refused[i].message);
       g_assert_nonnull (error_label);
       g_assert_true (gtk_widget_has_css_class (error_label, "error"));
-      still_empty = g_settings_get_string (settings (), "server-url");
+      still_empty = g_settings_get_string (reg_test_settings (), "server-url");
       g_assert_cmpstr (still_empty, ==, "");
     }
 
@@ -153,7 +143,7 @@ test_setup_address_validation (void)
   g_assert_true (gtk_widget_activate_action (page (), "setup-page.continue", NULL));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
 
-  stored = g_settings_get_string (settings (), "server-url");
+  stored = g_settings_get_string (reg_test_settings (), "server-url");
   g_assert_cmpstr (stored, ==, "https://idem.example.org:8443/registration");
   g_assert_true (REG_IS_LOGIN_PAGE (page ()));
   gui_test_assert_label (GTK_WIDGET (window), "idem.example.org");
@@ -259,7 +249,7 @@ test_unknown_language_changes_nothing (void)
   gui_test_set_language (GTK_WIDGET (window), "fr");
   gui_test_set_language (GTK_WIDGET (window), "xx");
 
-  stored = g_settings_get_string (settings (), "language");
+  stored = g_settings_get_string (reg_test_settings (), "language");
   g_assert_cmpstr (stored, ==, "fr");
   state = g_action_group_get_action_state (G_ACTION_GROUP (app), "language");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "fr");
@@ -276,7 +266,7 @@ test_stored_language_applies_at_start (void)
       g_autoptr(RegApplication) fresh = NULL;
       GtkWindow *fresh_window;
 
-      g_settings_set_string (settings (), "language", "ar");
+      g_settings_set_string (reg_test_settings (), "language", "ar");
       fresh = reg_application_new ();
       fresh_window = gui_test_start_application (G_APPLICATION (fresh));
       gui_test_assert_label (GTK_WIDGET (fresh_window), "إعداد محطة العمل هذه");
@@ -294,22 +284,10 @@ test_stored_language_applies_at_start (void)
 static char *
 make_registered_machine (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RegStore) store = NULL;
-  g_autoptr(RegMachineKey) key = NULL;
   g_autoptr(RegMachine) machine = NULL;
-  char *directory = g_dir_make_tmp ("idem-reg-XXXXXX", &error);
+  char *directory;
 
-  g_assert_no_error (error);
-  store = reg_store_new (directory, &error);
-  g_assert_no_error (error);
-  key = reg_machine_key_new_software (directory);
-  g_assert_true (reg_machine_key_generate (key, &error));
-  g_assert_no_error (error);
-  machine = reg_machine_new (store, key, &error);
-  g_assert_no_error (error);
-  g_assert_true (reg_machine_set_machine_id (machine, "10001", &error));
-  g_assert_no_error (error);
+  machine = reg_test_machine_new ("idem-reg-XXXXXX", &directory);
 
   return directory;
 }
