@@ -17,6 +17,7 @@
 
 #include "gui-test-util.h"
 #include "reg-documents-step.h"
+#include "reg-test-flow.h"
 
 #include <glib/gstdio.h>
 
@@ -104,16 +105,6 @@ make_master_data (void)
   add_valid ("INFANT", "POE", "MEDICAL_CERTIFICATE", TRUE);
 }
 
-static JsonArray *
-master_data_cb (const char *type,
-                gpointer    user_data)
-{
-  if (!json_object_has_member (master_data, type))
-    return json_array_new ();
-
-  return json_array_ref (json_object_get_array_member (master_data, type));
-}
-
 /* Asserts that @field offers exactly @codes (NULL-terminated), and, when
  * it offers none, that it says why and gives no type. */
 static void
@@ -160,7 +151,7 @@ make_step (GtkWindow        **window,
            const char        *language,
            RegMasterDataFunc  master_data_func)
 {
-  GtkWidget *step = reg_documents_step_new (ui_spec, language, master_data_func, NULL);
+  GtkWidget *step = reg_documents_step_new (ui_spec, language, master_data_func, master_data);
 
   *window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_child (*window, step);
@@ -174,7 +165,7 @@ static void
 test_adult (void)
 {
   GtkWindow *window;
-  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", master_data_cb));
+  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", reg_test_master_data_cb));
 
   g_assert_cmpuint (reg_documents_step_get_n_fields (step), ==, 5);
   reg_documents_step_set_age (step, 34);
@@ -202,7 +193,7 @@ static void
 test_minor_and_infant (void)
 {
   GtkWindow *window;
-  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", master_data_cb));
+  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", reg_test_master_data_cb));
   GtkWidget *identity_row;
 
   reg_documents_step_set_age (step, 12);
@@ -269,7 +260,7 @@ static void
 test_age_change (void)
 {
   GtkWindow *window;
-  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", master_data_cb));
+  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", reg_test_master_data_cb));
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
@@ -322,7 +313,7 @@ static void
 test_unknown_age (void)
 {
   GtkWindow *window;
-  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", master_data_cb));
+  RegDocumentsStep *step = REG_DOCUMENTS_STEP (make_step (&window, "eng", reg_test_master_data_cb));
 
   reg_documents_step_set_age (step, 30);
   reg_documents_step_set_age (step, -1);
@@ -355,17 +346,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *ui_spec_path = NULL;
-  g_autoptr(GFile) ui_spec_file = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   gui_test_init (&argc, &argv);
 
-  ui_spec_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "ui-spec.json", NULL);
-  ui_spec_file = g_file_new_for_path (ui_spec_path);
-  ui_spec = idem_ui_spec_new_from_file (ui_spec_file, &error);
-  g_assert_no_error (error);
+  ui_spec = reg_test_load_ui_spec ();
   make_master_data ();
 
   g_test_add_func ("/registration/documents/adult", test_adult);

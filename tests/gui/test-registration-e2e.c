@@ -33,6 +33,7 @@
 #include "reg-packets-page.h"
 #include "reg-review-page.h"
 #include "reg-setup-page.h"
+#include "reg-test-flow.h"
 #include "reg-test-reader.h"
 #include "reg-test-workstation.h"
 #include "reg-window.h"
@@ -53,7 +54,6 @@
 
 #define MACHINE     "10011"
 #define CENTRE      "10001"
-#define FACE_SOURCE "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 
 static AdminFixture server;
 static GHashTable *passwords;
@@ -261,29 +261,6 @@ set_up_machine (void)
   screenshot ("registration-e2e-02-login");
 }
 
-/* A small PNG, as a scanner would save a page. */
-static GBytes *
-scanned_page (void)
-{
-  guint width = 120;
-  guint height = 160;
-  g_autofree guint8 *pixels = g_malloc (width * height * 4);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  for (guint i = 0; i < width * height; i++)
-    {
-      guint8 grey = (i / width) % 12 < 2 ? 40 : 240;
-
-      pixels[i * 4] = pixels[i * 4 + 1] = pixels[i * 4 + 2] = grey;
-      pixels[i * 4 + 3] = 255;
-    }
-  bytes = g_bytes_new (pixels, width * height * 4);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
-
-  return gdk_texture_save_to_png_bytes (texture);
-}
-
 /* Chooses the first entry the dropdown offers under its parent, as an
  * operator who knows the resident's address would pick the right one. */
 static void
@@ -309,7 +286,7 @@ register_resident (void)
 {
   g_autofree char *scratch = g_dir_make_tmp ("reg-e2e-page-XXXXXX", NULL);
   g_autofree char *page_path = g_build_filename (scratch, "bill.png", NULL);
-  g_autoptr(GBytes) scan = scanned_page ();
+  g_autoptr(GBytes) scan = reg_test_scanned_page ();
   g_autoptr(HwImageFeeder) feeder = NULL;
   guint8 *impressions[REG_N_FINGERS + 1] = { NULL };
   RegFlow *flow;
@@ -360,18 +337,8 @@ register_resident (void)
       impressions[position] = reg_test_impression (finger, 40 + position);
     }
 
-  /* The first start of a process may time out while GStreamer builds its
-   * registry; the step starts the camera again on Capture. */
   face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
-  for (guint attempt = 0; attempt < 3; attempt++)
-    {
-      GUI_TEST_WAIT_UNTIL (!reg_face_step_get_starting (face));
-      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
-        break;
-      activate (GTK_WIDGET (face), "face.capture", NULL);
-    }
-  activate (GTK_WIDGET (face), "face.capture", NULL);
-  GUI_TEST_WAIT_UNTIL (!reg_face_step_get_busy (face));
+  reg_test_capture_face (window, face);
   g_assert_nonnull (reg_face_step_get_photo (face));
   screenshot ("registration-e2e-07-face");
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -643,15 +610,7 @@ test_update_registration (void)
     activate (GTK_WIDGET (flow), "flow.next", NULL);
 
   face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
-  for (guint attempt = 0; attempt < 3; attempt++)
-    {
-      GUI_TEST_WAIT_UNTIL (!reg_face_step_get_starting (face));
-      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
-        break;
-      activate (GTK_WIDGET (face), "face.capture", NULL);
-    }
-  activate (GTK_WIDGET (face), "face.capture", NULL);
-  GUI_TEST_WAIT_UNTIL (!reg_face_step_get_busy (face));
+  reg_test_capture_face (window, face);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
@@ -744,7 +703,7 @@ main (int   argc,
   store_dir = g_build_filename (server.tmp_dir, "workstation", NULL);
   certificate_path = g_build_filename (server.data_dir, "tls", "server.crt", NULL);
   g_setenv ("IDEM_SERVER_CERTIFICATE", certificate_path, TRUE);
-  g_settings_set_string (reg_test_settings (), "camera-source", FACE_SOURCE);
+  g_settings_set_string (reg_test_settings (), "camera-source", REG_TEST_FACE_SOURCE);
   window = reg_test_start_workstation (store_dir, "", &app);
 
   g_test_add_func ("/registration/e2e/new-registration", test_new_registration);

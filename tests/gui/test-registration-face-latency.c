@@ -15,8 +15,8 @@
 
 #include "gui-test-util.h"
 #include "reg-face-step.h"
+#include "reg-test-flow.h"
 
-#define FACE_SOURCE       "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 #define PROBE_INTERVAL_MS 10
 #define RUN_SECONDS       4
 #define WAIT_SECONDS      30
@@ -84,7 +84,7 @@ test_preview_and_capture (void)
   gint64 worst;
   gint64 p99;
 
-  idem_camera_set_source (camera, FACE_SOURCE);
+  idem_camera_set_source (camera, REG_TEST_FACE_SOURCE);
   step = reg_face_step_new (camera);
   gtk_window_set_child (window, step);
   gtk_window_set_default_size (window, 800, 760);

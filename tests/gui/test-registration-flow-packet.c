@@ -17,6 +17,7 @@
 #include "idem-minutiae-extract.h"
 #include "reg-packet-builder.h"
 #include "reg-receipt.h"
+#include "reg-test-flow.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
@@ -30,26 +31,6 @@ static IdemIdSchema *schema;
 static EVP_PKEY *machine_key;
 static EVP_PKEY *packet_key;
 static X509 *certificate;
-
-static X509 *
-make_certificate (EVP_PKEY *key)
-{
-  X509 *cert = X509_new ();
-  X509_NAME *name;
-
-  g_assert_nonnull (cert);
-  g_assert_cmpint (X509_set_version (cert, 2), ==, 1);
-  ASN1_INTEGER_set (X509_get_serialNumber (cert), 1);
-  X509_gmtime_adj (X509_getm_notBefore (cert), 0);
-  X509_gmtime_adj (X509_getm_notAfter (cert), 3600);
-  g_assert_cmpint (X509_set_pubkey (cert, key), ==, 1);
-  name = X509_get_subject_name (cert);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const guchar *) CENTRE "_" MACHINE, -1, -1, 0);
-  X509_set_issuer_name (cert, name);
-  g_assert_cmpint (X509_sign (cert, key, EVP_sha256 ()), >, 0);
-
-  return cert;
-}
 
 static IdemVideoFrame *
 finger_frame (guint position)
@@ -306,39 +287,6 @@ test_seal_and_open (void)
   g_rmdir (directory);
 }
 
-static gboolean
-have_program (const char *name)
-{
-  g_autofree char *path = g_find_program_in_path (name);
-
-  return path != NULL;
-}
-
-/* Renders @pdf with pdftoppm and decodes its QR code with zbarimg. */
-static char *
-decode_qr (const char *pdf,
-           const char *directory)
-{
-  g_autofree char *prefix = g_build_filename (directory, "page", NULL);
-  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *render[] = { "pdftoppm", "-png", "-r", "150", "-singlefile", pdf, prefix, NULL };
-  const char *decode[] = { "zbarimg", "--quiet", "--raw", png, NULL };
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_clear_pointer (&err, g_free);
-  g_assert_true (g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_unlink (png);
-
-  return g_strstrip (g_steal_pointer (&out));
-}
-
 static void
 test_receipt_qr (void)
 {
@@ -352,7 +300,7 @@ test_receipt_qr (void)
   g_autoptr(IdemVideoFrame) face = face_frame ();
   g_autofree char *bogus = g_build_filename (directory, "missing", "receipt.pdf", NULL);
 
-  if (!have_program ("pdftoppm") || !have_program ("zbarimg"))
+  if (!reg_test_can_decode_qr ())
     {
       g_test_skip ("pdftoppm or zbarimg is not installed (see tools/debian-packages)");
       return;
@@ -365,14 +313,14 @@ test_receipt_qr (void)
 
   g_assert_true (reg_receipt_write_pdf (receipt, pdf, &error));
   g_assert_no_error (error);
-  decoded = decode_qr (pdf, directory);
+  decoded = reg_test_decode_receipt_qr (pdf, directory);
   g_assert_cmpstr (decoded, ==, rid);
   g_clear_pointer (&decoded, g_free);
 
   /* Printing draws the same page: exported without a dialog, it decodes too. */
   g_assert_true (reg_receipt_print (receipt, NULL, printed, &error));
   g_assert_no_error (error);
-  decoded = decode_qr (printed, directory);
+  decoded = reg_test_decode_receipt_qr (printed, directory);
   g_assert_cmpstr (decoded, ==, rid);
 
   /* An unwritable place is an error with its code, and leaves no file. */
@@ -389,23 +337,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *schema_path = NULL;
-  g_autoptr(GFile) schema_file = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   gui_test_init (&argc, &argv);
   idem_hw_init (&argc, &argv);
 
-  schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
-  schema_file = g_file_new_for_path (schema_path);
-  schema = idem_id_schema_new_from_file (schema_file, &error);
-  g_assert_no_error (error);
+  schema = reg_test_load_id_schema ();
   machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 2048, &error);
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
-  certificate = make_certificate (packet_key);
+  certificate = reg_test_make_certificate (packet_key, CENTRE "_" MACHINE, 1);
 
   g_test_add_func ("/registration/flow/packet/seal-and-open", test_seal_and_open);
   g_test_add_func ("/registration/flow/packet/receipt-qr", test_receipt_qr);

@@ -28,12 +28,12 @@
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
 #include "reg-store.h"
+#include "reg-test-flow.h"
 #include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #define CENTRE          "10001"
@@ -41,7 +41,6 @@
 #define PASSWORD        "correct horse battery"
 #define OPERATOR_SEED   777
 #define MISSING_FINGER  4
-#define FACE_SOURCE     "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 #define NO_FACE_SOURCE  "videotestsrc is-live=true pattern=smpte"
 
 static IdemIdSchema *schema;
@@ -86,43 +85,6 @@ probe_stop (void)
   return probe_worst;
 }
 
-static X509 *
-make_certificate (EVP_PKEY *key)
-{
-  X509 *cert = X509_new ();
-  X509_NAME *name;
-
-  ASN1_INTEGER_set (X509_get_serialNumber (cert), 7);
-  X509_gmtime_adj (X509_getm_notBefore (cert), 0);
-  X509_gmtime_adj (X509_getm_notAfter (cert), 3600);
-  g_assert_cmpint (X509_set_pubkey (cert, key), ==, 1);
-  name = X509_get_subject_name (cert);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const guchar *) CENTRE "_" MACHINE, -1, -1, 0);
-  X509_set_issuer_name (cert, name);
-  g_assert_cmpint (X509_sign (cert, key, EVP_sha256 ()), >, 0);
-
-  return cert;
-}
-
-static JsonObject *
-row (const char *code,
-     const char *english,
-     const char *arabic,
-     const char *parent)
-{
-  JsonObject *object = json_object_new ();
-  JsonObject *names = json_object_new ();
-
-  json_object_set_string_member (names, "eng", english);
-  json_object_set_string_member (names, "ara", arabic);
-  json_object_set_string_member (object, "code", code);
-  json_object_set_object_member (object, "names", names);
-  if (parent != NULL)
-    json_object_set_string_member (object, "parentCode", parent);
-
-  return object;
-}
-
 /* An applicantValidDocument row, as the sync delivers it. */
 static JsonObject *
 valid_document (const char *applicant,
@@ -140,46 +102,40 @@ valid_document (const char *applicant,
 }
 
 static void
-add_rows (const char  *type,
-          JsonObject **rows,
-          guint        n_rows)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; i < n_rows; i++)
-    json_array_add_object_element (array, rows[i]);
-  json_object_set_array_member (master_data, type, array);
-}
-
-static void
 make_master_data (void)
 {
-  JsonObject *genders[] = { row ("FLE", "Female", "أنثى", NULL), row ("MLE", "Male", "ذكر", NULL) };
-  JsonObject *statuses[] = { row ("NFR", "Citizen", "مواطن", NULL), row ("FR", "Foreigner", "أجنبي", NULL) };
-  JsonObject *locations[] = {
-    row ("RSK", "Rabat Sale Kenitra", "الرباط سلا القنيطرة", NULL),
-    row ("MAR", "Marrakech Safi", "مراكش آسفي", NULL),
-    row ("KNT", "Kenitra", "القنيطرة", "RSK"),
-    row ("SAF", "Safi", "آسفي", "MAR"),
-    row ("KNTC", "Kenitra City", "مدينة القنيطرة", "KNT"),
-    row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
+  JsonObject *genders[] = {
+    reg_test_master_data_row ("FLE", "Female", "أنثى", NULL),
+    reg_test_master_data_row ("MLE", "Male", "ذكر", NULL),
   };
-  JsonObject *words[] = { row ("damn", "damn", "damn", NULL) };
+  JsonObject *statuses[] = {
+    reg_test_master_data_row ("NFR", "Citizen", "مواطن", NULL),
+    reg_test_master_data_row ("FR", "Foreigner", "أجنبي", NULL),
+  };
+  JsonObject *locations[] = {
+    reg_test_master_data_row ("RSK", "Rabat Sale Kenitra", "الرباط سلا القنيطرة", NULL),
+    reg_test_master_data_row ("MAR", "Marrakech Safi", "مراكش آسفي", NULL),
+    reg_test_master_data_row ("KNT", "Kenitra", "القنيطرة", "RSK"),
+    reg_test_master_data_row ("SAF", "Safi", "آسفي", "MAR"),
+    reg_test_master_data_row ("KNTC", "Kenitra City", "مدينة القنيطرة", "KNT"),
+    reg_test_master_data_row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
+  };
+  JsonObject *words[] = { reg_test_master_data_row ("damn", "damn", "damn", NULL) };
   JsonObject *documents[] = {
-    row ("DOC004", "Utility bill", "فاتورة", NULL),
-    row ("DOC006", "Rental contract", "عقد الكراء", NULL),
-    row ("DOC001", "Passport", "جواز السفر", NULL),
+    reg_test_master_data_row ("DOC004", "Utility bill", "فاتورة", NULL),
+    reg_test_master_data_row ("DOC006", "Rental contract", "عقد الكراء", NULL),
+    reg_test_master_data_row ("DOC001", "Passport", "جواز السفر", NULL),
   };
 
   master_data = json_object_new ();
-  add_rows ("gender", genders, G_N_ELEMENTS (genders));
-  add_rows ("residenceStatus", statuses, G_N_ELEMENTS (statuses));
-  add_rows ("location", locations, G_N_ELEMENTS (locations));
-  add_rows ("blocklistedWord", words, G_N_ELEMENTS (words));
+  reg_test_master_data_add_rows (master_data, "gender", genders, G_N_ELEMENTS (genders));
+  reg_test_master_data_add_rows (master_data, "residenceStatus", statuses, G_N_ELEMENTS (statuses));
+  reg_test_master_data_add_rows (master_data, "location", locations, G_N_ELEMENTS (locations));
+  reg_test_master_data_add_rows (master_data, "blocklistedWord", words, G_N_ELEMENTS (words));
   json_object_set_string_member (documents[0], "category", "POA");
   json_object_set_string_member (documents[1], "category", "POA");
   json_object_set_string_member (documents[2], "category", "POI");
-  add_rows ("documentType", documents, G_N_ELEMENTS (documents));
+  reg_test_master_data_add_rows (master_data, "documentType", documents, G_N_ELEMENTS (documents));
   {
     JsonObject *valid[] = {
       valid_document ("ADULT", "POA", "DOC004"),
@@ -188,18 +144,8 @@ make_master_data (void)
       valid_document ("INFANT", "POA", "DOC004"),
     };
 
-    add_rows ("applicantValidDocument", valid, G_N_ELEMENTS (valid));
+    reg_test_master_data_add_rows (master_data, "applicantValidDocument", valid, G_N_ELEMENTS (valid));
   }
-}
-
-static JsonArray *
-master_data_cb (const char *type,
-                gpointer    user_data)
-{
-  if (!json_object_has_member (master_data, type))
-    return json_array_new ();
-
-  return json_array_ref (json_object_get_array_member (master_data, type));
 }
 
 static gboolean
@@ -228,38 +174,6 @@ operator_template (SyntheticFinger *finger)
   return template;
 }
 
-static gboolean
-have_program (const char *name)
-{
-  g_autofree char *path = g_find_program_in_path (name);
-
-  return path != NULL;
-}
-
-static char *
-decode_qr (const char *pdf,
-           const char *directory)
-{
-  g_autofree char *prefix = g_build_filename (directory, "receipt-page", NULL);
-  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *render[] = { "pdftoppm", "-png", "-r", "150", "-singlefile", pdf, prefix, NULL };
-  const char *decode[] = { "zbarimg", "--quiet", "--raw", png, NULL };
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_true (g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_unlink (png);
-
-  return g_strstrip (g_steal_pointer (&out));
-}
-
 static guint
 peak_rss_kib (void)
 {
@@ -271,26 +185,6 @@ peak_rss_kib (void)
   line = strstr (status, "VmHWM:");
 
   return line != NULL ? (guint) g_ascii_strtoull (line + 6, NULL, 10) : 0;
-}
-
-static gboolean
-step_is (gpointer data)
-{
-  RegFlow *flow = ((gpointer *) data)[0];
-
-  return g_str_equal (reg_flow_get_step_name (flow), ((gpointer *) data)[1]);
-}
-
-static gboolean
-face_started (gpointer data)
-{
-  return !reg_face_step_get_starting (data);
-}
-
-static gboolean
-face_done (gpointer data)
-{
-  return !reg_face_step_get_busy (data);
 }
 
 static gboolean
@@ -311,55 +205,12 @@ documents_idle (gpointer data)
   return !reg_documents_step_get_busy (data);
 }
 
-/* A small PNG, as a scanner would save a page. */
-static GBytes *
-scanned_page (void)
-{
-  guint width = 120;
-  guint height = 160;
-  g_autofree guint8 *pixels = g_malloc (width * height * 4);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  for (guint i = 0; i < width * height; i++)
-    {
-      guint8 grey = (i / width) % 12 < 2 ? 40 : 240;
-
-      pixels[i * 4] = pixels[i * 4 + 1] = pixels[i * 4 + 2] = grey;
-      pixels[i * 4 + 3] = 255;
-    }
-  bytes = g_bytes_new (pixels, width * height * 4);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
-
-  return gdk_texture_save_to_png_bytes (texture);
-}
-
 static void
 activate (GtkWidget  *widget,
           const char *action,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
-}
-
-static void
-capture_face (GtkWindow   *window,
-              RegFaceStep *face)
-{
-  /* The first start of a process may time out while GStreamer builds its
-   * registry; the step starts the camera again on Capture. */
-  for (guint attempt = 0; attempt < 3; attempt++)
-    {
-      gui_test_wait_until (face_started, face, "the camera to start");
-      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
-        break;
-      g_test_message ("camera: %s", reg_face_step_get_status (face));
-      activate (GTK_WIDGET (face), "face.capture", NULL);
-    }
-  g_assert_cmpstr (reg_face_step_get_status (face), ==, "Ask the resident to look at the camera, then capture.");
-  activate (GTK_WIDGET (face), "face.capture", NULL);
-  gui_test_wait_until (face_done, face, "the photo");
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
 }
 
 /* The face step alone: a picture with no face in it is refused with a
@@ -377,16 +228,16 @@ test_face_retake (void)
   gtk_window_set_default_size (window, 640, 560);
   gtk_window_present (window);
 
-  capture_face (window, face);
+  reg_test_capture_face (window, face);
   g_assert_null (reg_face_step_get_photo (face));
   g_assert_true (g_str_has_prefix (reg_face_step_get_status (face), "No face"));
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-face-refused");
 
   /* The operator fixes the camera and takes the photo again. */
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  idem_camera_set_source (camera, FACE_SOURCE);
+  idem_camera_set_source (camera, REG_TEST_FACE_SOURCE);
   gtk_window_present (window);
-  capture_face (window, face);
+  reg_test_capture_face (window, face);
   g_assert_nonnull (reg_face_step_get_photo (face));
 
   gtk_window_destroy (window);
@@ -431,7 +282,7 @@ test_update_form (void)
   RegDemographicsStep *form;
   g_autoptr(GPtrArray) summary = NULL;
 
-  form = REG_DEMOGRAPHICS_STEP (reg_demographics_step_new (schema, ui_spec, "eng", NULL, master_data_cb, NULL));
+  form = REG_DEMOGRAPHICS_STEP (reg_demographics_step_new (schema, ui_spec, "eng", NULL, reg_test_master_data_cb, master_data));
   reg_demographics_step_set_update_mode (form);
   gtk_window_set_child (window, GTK_WIDGET (form));
   gtk_window_set_default_size (window, 800, 700);
@@ -495,12 +346,11 @@ test_full_registration (void)
   RegDocumentsStep *documents;
   RegFaceStep *face;
   RegFingersStep *fingers;
-  g_autoptr(GBytes) page = scanned_page ();
+  g_autoptr(GBytes) page = reg_test_scanned_page ();
   g_autofree char *page_path = g_build_filename (packet_dir, "bill.png", NULL);
   g_autofree char *text_path = g_build_filename (packet_dir, "bill.txt", NULL);
   guint8 thumbprint[IDEM_MOSIP_THUMBPRINT_SIZE];
   JsonObject *identity;
-  gpointer wait_step[2];
   gint64 capture_latency;
   gint64 seal_latency;
   guint n_fingers_in_packet = 0;
@@ -520,20 +370,16 @@ test_full_registration (void)
   setup.operator_id = "operator1";
   setup.primary_language = "eng";
   setup.secondary_language = "ara";
-  setup.camera_source = FACE_SOURCE;
-  setup.master_data = master_data_cb;
+  setup.camera_source = REG_TEST_FACE_SOURCE;
+  setup.master_data = reg_test_master_data_cb;
+  setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
   setup.operator_fingers = operator_fingers;
   setup.n_operator_fingers = 1;
 
-  window = GTK_WINDOW (gtk_window_new ());
-  flow = REG_FLOW (reg_flow_new (&setup));
+  flow = reg_test_present_flow (&setup, &window);
   g_signal_connect (flow, "sealed", G_CALLBACK (sealed_cb), &sealed_rid);
-  gtk_window_set_child (window, GTK_WIDGET (flow));
-  gtk_window_set_default_size (window, 800, 760);
-  gtk_window_present (window);
   gui_test_wait_frames (GTK_WIDGET (window), 3);
-  wait_step[0] = flow;
 
   /* 1. Consent: Next does nothing until the resident agrees. */
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
@@ -642,7 +488,7 @@ test_full_registration (void)
     }
   operator_impression = reg_test_impression (operator_finger, 2);
   probe_start ();
-  capture_face (window, face);
+  reg_test_capture_face (window, face);
   capture_latency = probe_stop ();
   g_assert_nonnull (reg_face_step_get_photo (face));
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-4-face");
@@ -707,8 +553,7 @@ test_full_registration (void)
   reg_flow_set_password (flow, PASSWORD);
   probe_start ();
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  wait_step[1] = (gpointer) "done";
-  gui_test_wait_until (step_is, wait_step, "the packet to be sealed");
+  reg_test_wait_for_step (flow, "done", "the packet to be sealed");
   seal_latency = probe_stop ();
   g_assert_nonnull (sealed_rid);
   g_assert_cmpstr (sealed_rid, ==, reg_flow_get_rid (flow));
@@ -780,9 +625,9 @@ test_full_registration (void)
 
   /* The receipt next to it carries the RID in its QR code. */
   g_assert_true (g_file_test (reg_flow_get_receipt_path (flow), G_FILE_TEST_IS_REGULAR));
-  if (have_program ("pdftoppm") && have_program ("zbarimg"))
+  if (reg_test_can_decode_qr ())
     {
-      decoded = decode_qr (reg_flow_get_receipt_path (flow), packet_dir);
+      decoded = reg_test_decode_receipt_qr (reg_flow_get_receipt_path (flow), packet_dir);
       g_assert_cmpstr (decoded, ==, sealed_rid);
     }
 
@@ -830,15 +675,12 @@ test_infant (void)
   setup.packet_dir = packet_dir;
   setup.operator_id = "operator1";
   setup.primary_language = "eng";
-  setup.camera_source = FACE_SOURCE;
-  setup.master_data = master_data_cb;
+  setup.camera_source = REG_TEST_FACE_SOURCE;
+  setup.master_data = reg_test_master_data_cb;
+  setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
 
-  window = GTK_WINDOW (gtk_window_new ());
-  flow = REG_FLOW (reg_flow_new (&setup));
-  gtk_window_set_child (window, GTK_WIDGET (flow));
-  gtk_window_set_default_size (window, 800, 760);
-  gtk_window_present (window);
+  flow = reg_test_present_flow (&setup, &window);
 
   activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
@@ -870,7 +712,7 @@ test_infant (void)
   }
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
-  capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
+  reg_test_capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
   activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "introducer");
   gui_test_assert_label (GTK_WIDGET (window), "Step 5 of 6: Introducer’s Fingerprints");
@@ -905,13 +747,10 @@ test_lost_uin (void)
   setup.packet_dir = packet_dir;
   setup.operator_id = "operator1";
   setup.primary_language = "eng";
-  setup.camera_source = FACE_SOURCE;
+  setup.camera_source = REG_TEST_FACE_SOURCE;
   setup.authenticate = authenticate_cb;
 
-  window = GTK_WINDOW (gtk_window_new ());
-  flow = REG_FLOW (reg_flow_new (&setup));
-  gtk_window_set_child (window, GTK_WIDGET (flow));
-  gtk_window_present (window);
+  flow = reg_test_present_flow (&setup, &window);
 
   gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 5: Consent");
   activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
@@ -951,20 +790,17 @@ test_for_machine (void)
   g_autoptr(RegMachineKey) key = reg_machine_key_new_software (key_dir);
   g_autoptr(RegMachine) machine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  BIO *bio = BIO_new (BIO_s_mem ());
   g_autofree char *master_data_json = NULL;
   g_autofree char *pem = NULL;
   GtkWidget *flow;
   GtkWindow *window;
-  char *data;
-  long length;
 
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir_with_parents (key_dir, 0700), ==, 0);
   machine = reg_machine_new (store, key, &error);
   g_assert_no_error (error);
 
-  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", FACE_SOURCE,
+  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", REG_TEST_FACE_SOURCE,
                                    authenticate_cb, NULL, &error);
   g_assert_error (error, REG_FLOW_ERROR, REG_FLOW_ERROR_NOT_READY);
   g_assert_null (flow);
@@ -976,17 +812,14 @@ test_for_machine (void)
   g_assert_no_error (error);
   g_assert_true (reg_machine_set_centre_id (machine, CENTRE, &error));
   g_assert_true (reg_machine_set_machine_id (machine, MACHINE, &error));
-  g_assert_cmpint (PEM_write_bio_X509 (bio, certificate), ==, 1);
-  length = BIO_get_mem_data (bio, &data);
-  pem = g_strndup (data, length);
-  BIO_free (bio);
+  pem = reg_test_certificate_to_pem (certificate);
   g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_CERTIFICATE, pem, &error));
   g_assert_no_error (error);
   master_data_json = json_to_string (json_node_init_object (json_node_alloc (), master_data), FALSE);
   g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_MASTER_DATA, master_data_json, &error));
   g_assert_no_error (error);
 
-  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", FACE_SOURCE,
+  flow = reg_flow_new_for_machine (machine, IDEM_PACKET_PROCESS_NEW, "operator1", "eng", REG_TEST_FACE_SOURCE,
                                    authenticate_cb, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (flow);
@@ -1007,29 +840,19 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *schema_path = NULL;
-  g_autofree char *ui_spec_path = NULL;
-  g_autoptr(GFile) schema_file = NULL;
-  g_autoptr(GFile) ui_spec_file = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   reg_test_init_with_reader (&argc, &argv);
 
-  schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
-  schema_file = g_file_new_for_path (schema_path);
-  schema = idem_id_schema_new_from_file (schema_file, &error);
-  g_assert_no_error (error);
-  ui_spec_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "ui-spec.json", NULL);
-  ui_spec_file = g_file_new_for_path (ui_spec_path);
-  ui_spec = idem_ui_spec_new_from_file (ui_spec_file, &error);
-  g_assert_no_error (error);
+  schema = reg_test_load_id_schema ();
+  ui_spec = reg_test_load_ui_spec ();
   /* An Ed25519 machine key, as RegMachine makes. */
   machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
-  certificate = make_certificate (packet_key);
+  certificate = reg_test_make_certificate (packet_key, CENTRE "_" MACHINE, 7);
   make_master_data ();
 
   g_test_add_func ("/registration/flow/face-retake", test_face_retake);

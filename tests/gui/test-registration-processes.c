@@ -22,6 +22,7 @@
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
 #include "reg-flow.h"
+#include "reg-test-flow.h"
 #include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
@@ -32,7 +33,6 @@
 #define CENTRE        "10001"
 #define MACHINE       "10077"
 #define PASSWORD      "correct horse battery"
-#define FACE_SOURCE   "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 /* A valid UIN (tests/vectors), and the same in Arabic-Indic digits. */
 #define UIN           "2013023805"
 #define UIN_ARABIC    "٢٠١٣٠٢٣٨٠٥"
@@ -46,81 +46,25 @@ static EVP_PKEY *packet_key;
 static X509 *certificate;
 static JsonObject *master_data;
 
-static X509 *
-make_certificate (EVP_PKEY *key)
-{
-  X509 *cert = X509_new ();
-  X509_NAME *name;
-
-  ASN1_INTEGER_set (X509_get_serialNumber (cert), 9);
-  X509_gmtime_adj (X509_getm_notBefore (cert), 0);
-  X509_gmtime_adj (X509_getm_notAfter (cert), 3600);
-  g_assert_cmpint (X509_set_pubkey (cert, key), ==, 1);
-  name = X509_get_subject_name (cert);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const guchar *) CENTRE "_" MACHINE, -1, -1, 0);
-  X509_set_issuer_name (cert, name);
-  g_assert_cmpint (X509_sign (cert, key, EVP_sha256 ()), >, 0);
-
-  return cert;
-}
-
-static JsonObject *
-row (const char *code,
-     const char *english,
-     const char *arabic,
-     const char *parent)
-{
-  JsonObject *object = json_object_new ();
-  JsonObject *names = json_object_new ();
-
-  json_object_set_string_member (names, "eng", english);
-  json_object_set_string_member (names, "ara", arabic);
-  json_object_set_string_member (object, "code", code);
-  json_object_set_object_member (object, "names", names);
-  if (parent != NULL)
-    json_object_set_string_member (object, "parentCode", parent);
-
-  return object;
-}
-
-static void
-add_rows (const char  *type,
-          JsonObject **rows,
-          guint        n_rows)
-{
-  JsonArray *array = json_array_new ();
-
-  for (guint i = 0; i < n_rows; i++)
-    json_array_add_object_element (array, rows[i]);
-  json_object_set_array_member (master_data, type, array);
-}
-
 static void
 make_master_data (void)
 {
-  JsonObject *genders[] = { row ("FLE", "Female", "أنثى", NULL), row ("MLE", "Male", "ذكر", NULL) };
-  JsonObject *statuses[] = { row ("NFR", "Citizen", "مواطن", NULL) };
+  JsonObject *genders[] = {
+    reg_test_master_data_row ("FLE", "Female", "أنثى", NULL),
+    reg_test_master_data_row ("MLE", "Male", "ذكر", NULL),
+  };
+  JsonObject *statuses[] = { reg_test_master_data_row ("NFR", "Citizen", "مواطن", NULL) };
   JsonObject *locations[] = {
-    row ("RSK", "Rabat Sale Kenitra", "الرباط سلا القنيطرة", NULL),
-    row ("KNT", "Kenitra", "القنيطرة", "RSK"),
-    row ("KNTC", "Kenitra City", "مدينة القنيطرة", "KNT"),
-    row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
+    reg_test_master_data_row ("RSK", "Rabat Sale Kenitra", "الرباط سلا القنيطرة", NULL),
+    reg_test_master_data_row ("KNT", "Kenitra", "القنيطرة", "RSK"),
+    reg_test_master_data_row ("KNTC", "Kenitra City", "مدينة القنيطرة", "KNT"),
+    reg_test_master_data_row ("BMS", "Ben Mansour", "بن منصور", "KNTC"),
   };
 
   master_data = json_object_new ();
-  add_rows ("gender", genders, G_N_ELEMENTS (genders));
-  add_rows ("residenceStatus", statuses, G_N_ELEMENTS (statuses));
-  add_rows ("location", locations, G_N_ELEMENTS (locations));
-}
-
-static JsonArray *
-master_data_cb (const char *type,
-                gpointer    user_data)
-{
-  if (!json_object_has_member (master_data, type))
-    return json_array_new ();
-
-  return json_array_ref (json_object_get_array_member (master_data, type));
+  reg_test_master_data_add_rows (master_data, "gender", genders, G_N_ELEMENTS (genders));
+  reg_test_master_data_add_rows (master_data, "residenceStatus", statuses, G_N_ELEMENTS (statuses));
+  reg_test_master_data_add_rows (master_data, "location", locations, G_N_ELEMENTS (locations));
 }
 
 static gboolean
@@ -137,26 +81,6 @@ activate (GtkWidget  *widget,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
-}
-
-static gboolean
-face_started (gpointer data)
-{
-  return !reg_face_step_get_starting (data);
-}
-
-static gboolean
-face_done (gpointer data)
-{
-  return !reg_face_step_get_busy (data);
-}
-
-static gboolean
-step_is (gpointer data)
-{
-  RegFlow *flow = ((gpointer *) data)[0];
-
-  return g_str_equal (reg_flow_get_step_name (flow), ((gpointer *) data)[1]);
 }
 
 /* A flow of @process in a window of its own, writing to @packet_dir. */
@@ -182,15 +106,12 @@ start_flow (IdemPacketProcess   process,
   setup.operator_id = "operator1";
   setup.primary_language = "eng";
   setup.secondary_language = secondary_language;
-  setup.camera_source = FACE_SOURCE;
-  setup.master_data = master_data_cb;
+  setup.camera_source = REG_TEST_FACE_SOURCE;
+  setup.master_data = reg_test_master_data_cb;
+  setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
 
-  *window = GTK_WINDOW (gtk_window_new ());
-  flow = REG_FLOW (reg_flow_new (&setup));
-  gtk_window_set_child (*window, GTK_WIDGET (flow));
-  gtk_window_set_default_size (*window, 800, 760);
-  gtk_window_present (*window);
+  flow = reg_test_present_flow (&setup, window);
   gui_test_wait_frames (GTK_WIDGET (*window), 2);
 
   activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
@@ -206,19 +127,8 @@ capture_face (GtkWindow *window,
   RegFaceStep *face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
 
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
-  /* The first start of a process may time out while GStreamer builds its
-   * registry; the step starts the camera again on Capture. */
-  for (guint attempt = 0; attempt < 3; attempt++)
-    {
-      gui_test_wait_until (face_started, face, "the camera to start");
-      if (g_str_has_prefix (reg_face_step_get_status (face), "Ask the resident"))
-        break;
-      activate (GTK_WIDGET (face), "face.capture", NULL);
-    }
-  activate (GTK_WIDGET (face), "face.capture", NULL);
-  gui_test_wait_until (face_done, face, "the photo");
+  reg_test_capture_face (window, face);
   g_assert_nonnull (reg_face_step_get_photo (face));
-  gui_test_wait_frames (GTK_WIDGET (window), 2);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
 }
 
@@ -254,14 +164,12 @@ seal (GtkWindow  *window,
       RegFlow    *flow,
       const char *screenshot)
 {
-  gpointer wait_step[2] = { flow, (gpointer) "done" };
-
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), screenshot);
   reg_flow_set_password (flow, PASSWORD);
   activate (GTK_WIDGET (flow), "flow.next", NULL);
-  gui_test_wait_until (step_is, wait_step, "the packet to be sealed");
+  reg_test_wait_for_step (flow, "done", "the packet to be sealed");
   g_assert_nonnull (reg_flow_get_packet_path (flow));
 }
 
@@ -674,7 +582,7 @@ test_second_language (void)
   g_autoptr(GPtrArray) summary = NULL;
   guint n_notified = 0;
 
-  form = REG_DEMOGRAPHICS_STEP (reg_demographics_step_new (schema, ui_spec, "eng", "fra", master_data_cb, NULL));
+  form = REG_DEMOGRAPHICS_STEP (reg_demographics_step_new (schema, ui_spec, "eng", "fra", reg_test_master_data_cb, master_data));
   g_signal_connect (form, "notify::secondary-language", G_CALLBACK (count_notify_cb), &n_notified);
   gtk_window_set_child (window, GTK_WIDGET (form));
   gtk_window_present (window);
@@ -710,28 +618,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *schema_path = NULL;
-  g_autofree char *ui_spec_path = NULL;
-  g_autoptr(GFile) schema_file = NULL;
-  g_autoptr(GFile) ui_spec_file = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
   socket_path = reg_test_init_with_reader (&argc, &argv);
 
-  schema_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "id-schema.json", NULL);
-  schema_file = g_file_new_for_path (schema_path);
-  schema = idem_id_schema_new_from_file (schema_file, &error);
-  g_assert_no_error (error);
-  ui_spec_path = g_build_filename (g_getenv ("IDEM_SOURCE_DIR"), "data", "schema", "ui-spec.json", NULL);
-  ui_spec_file = g_file_new_for_path (ui_spec_path);
-  ui_spec = idem_ui_spec_new_from_file (ui_spec_file, &error);
-  g_assert_no_error (error);
+  schema = reg_test_load_id_schema ();
+  ui_spec = reg_test_load_ui_spec ();
   machine_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_ED25519, 0, &error);
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
-  certificate = make_certificate (packet_key);
+  certificate = reg_test_make_certificate (packet_key, CENTRE "_" MACHINE, 9);
   make_master_data ();
 
   g_test_add_func ("/registration/processes/second-language", test_second_language);

@@ -16,6 +16,7 @@
 #include "reg-review-page.h"
 #include "reg-flow.h"
 #include "reg-setup-page.h"
+#include "reg-test-flow.h"
 #include "reg-test-workstation.h"
 #include "reg-window.h"
 
@@ -503,25 +504,12 @@ make_certificate_pem (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EVP_PKEY) key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 2048, &error);
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  X509 *certificate = X509_new ();
-  X509_NAME *name;
-  char *data = NULL;
-  long length;
+  X509 *certificate;
   char *pem;
 
   g_assert_no_error (error);
-  ASN1_INTEGER_set (X509_get_serialNumber (certificate), 1);
-  X509_gmtime_adj (X509_getm_notBefore (certificate), 0);
-  X509_gmtime_adj (X509_getm_notAfter (certificate), 3600);
-  X509_set_pubkey (certificate, key);
-  name = X509_get_subject_name (certificate);
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC, (const unsigned char *) "10001_10001", -1, -1, 0);
-  X509_set_issuer_name (certificate, name);
-  g_assert_cmpint (X509_sign (certificate, key, EVP_sha256 ()), >, 0);
-  g_assert_cmpint (PEM_write_bio_X509 (bio, certificate), ==, 1);
-  length = BIO_get_mem_data (bio, &data);
-  pem = g_strndup (data, (gsize) length);
+  certificate = reg_test_make_certificate (key, "10001_10001", 1);
+  pem = reg_test_certificate_to_pem (certificate);
   X509_free (certificate);
 
   return pem;

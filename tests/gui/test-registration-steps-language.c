@@ -24,12 +24,12 @@
 #include "gui-test-util.h"
 #include "reg-face-step.h"
 #include "reg-fingers-step.h"
+#include "reg-test-flow.h"
 #include "reg-test-reader.h"
 #include "synthetic-finger.h"
 
 #include <glib/gstdio.h>
 
-#define FACE_SOURCE  "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 
 static const char *socket_path;
 
@@ -129,7 +129,7 @@ check_face_step (GtkWindow  *window,
   g_autofree char *screenshot = g_strdup_printf ("registration-face-%s", code);
   GtkWidget *step;
 
-  idem_camera_set_source (camera, FACE_SOURCE);
+  idem_camera_set_source (camera, REG_TEST_FACE_SOURCE);
   step = reg_face_step_new (camera);
   gtk_window_set_child (window, step);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
@@ -170,7 +170,7 @@ check_fingers_step (GtkWindow  *window,
   gpointer pair[2];
   GtkWidget *step;
 
-  idem_camera_set_source (camera, FACE_SOURCE);
+  idem_camera_set_source (camera, REG_TEST_FACE_SOURCE);
   step = reg_fingers_step_new (reader, camera, (const char * const *) all_fingers, NULL, 0);
   gtk_window_set_child (window, step);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
