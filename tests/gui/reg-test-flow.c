@@ -182,6 +182,44 @@ reg_test_master_data_cb (const char *type,
 }
 
 /**
+ * reg_test_flow_setup_init:
+ * @setup: the setup to fill
+ * @process: what the flow registers
+ * @rid_sequence: the sequence number in the flow's registration ID
+ * @schema: the ID schema
+ * @ui_spec: the UI spec
+ * @signing_key: the machine's key
+ * @certificate: the packet certificate
+ *
+ * Fills @setup as the test workstation would for operator1, in English,
+ * with the test picture as its camera.  What differs between tests (where
+ * packets go, the second language, master data, the password check, the
+ * operator's fingers) is left for the test to set.
+ */
+void
+reg_test_flow_setup_init (RegFlowSetup      *setup,
+                          IdemPacketProcess  process,
+                          guint              rid_sequence,
+                          IdemIdSchema      *schema,
+                          IdemUiSpec        *ui_spec,
+                          EVP_PKEY          *signing_key,
+                          X509              *certificate)
+{
+  *setup = (RegFlowSetup) { 0 };
+  setup->schema = schema;
+  setup->ui_spec = ui_spec;
+  setup->process = process;
+  setup->centre_id = REG_TEST_CENTRE;
+  setup->machine_id = REG_TEST_MACHINE;
+  setup->rid_sequence = rid_sequence;
+  setup->signing_key = signing_key;
+  setup->certificate = certificate;
+  setup->operator_id = "operator1";
+  setup->primary_language = "eng";
+  setup->camera_source = REG_TEST_FACE_SOURCE;
+}
+
+/**
  * reg_test_present_flow:
  * @setup: what the flow needs
  * @window: (out): a new window holding the flow

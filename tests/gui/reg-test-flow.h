@@ -14,6 +14,10 @@
 
 G_BEGIN_DECLS
 
+/* The centre and machine the flow tests seal their packets on. */
+#define REG_TEST_CENTRE  "10001"
+#define REG_TEST_MACHINE "10077"
+
 /* GStreamer's test picture in skin tones, which the face check accepts. */
 #define REG_TEST_FACE_SOURCE "videotestsrc is-live=true pattern=pinwheel foreground-color=0xffd09070 background-color=0xff905030"
 
@@ -33,6 +37,13 @@ void          reg_test_master_data_add_rows   (JsonObject    *master_data,
                                                guint          n_rows);
 JsonArray    *reg_test_master_data_cb         (const char    *type,
                                                gpointer       master_data);
+void          reg_test_flow_setup_init        (RegFlowSetup      *setup,
+                                               IdemPacketProcess  process,
+                                               guint              rid_sequence,
+                                               IdemIdSchema      *schema,
+                                               IdemUiSpec        *ui_spec,
+                                               EVP_PKEY          *signing_key,
+                                               X509              *certificate);
 RegFlow      *reg_test_present_flow           (RegFlowSetup  *setup,
                                                GtkWindow    **window);
 void          reg_test_capture_face           (GtkWindow     *window,

@@ -36,8 +36,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#define CENTRE          "10001"
-#define MACHINE         "10077"
 #define PASSWORD        "correct horse battery"
 #define OPERATOR_SEED   777
 #define MISSING_FINGER  4
@@ -338,7 +336,7 @@ test_full_registration (void)
   IdemFingerTemplate *operator_fingers[] = { operator };
   guint8 *resident_impressions[REG_N_FINGERS + 1] = { NULL };
   g_autofree guint8 *operator_impression = NULL;
-  RegFlowSetup setup = { 0 };
+  RegFlowSetup setup;
   GtkWindow *window;
   RegFlow *flow;
   GtkWidget *consent;
@@ -358,19 +356,9 @@ test_full_registration (void)
   g_assert_no_error (error);
   g_assert_nonnull (store);
 
-  setup.schema = schema;
-  setup.ui_spec = ui_spec;
-  setup.process = IDEM_PACKET_PROCESS_NEW;
-  setup.centre_id = CENTRE;
-  setup.machine_id = MACHINE;
-  setup.rid_sequence = 17;
-  setup.signing_key = machine_key;
-  setup.certificate = certificate;
+  reg_test_flow_setup_init (&setup, IDEM_PACKET_PROCESS_NEW, 17, schema, ui_spec, machine_key, certificate);
   setup.store = store;
-  setup.operator_id = "operator1";
-  setup.primary_language = "eng";
   setup.secondary_language = "ara";
-  setup.camera_source = REG_TEST_FACE_SOURCE;
   setup.master_data = reg_test_master_data_cb;
   setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
@@ -658,24 +646,14 @@ test_infant (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-infant-XXXXXX", &error);
   g_autofree char *birth = date_years_ago (2);
-  RegFlowSetup setup = { 0 };
+  RegFlowSetup setup;
   GtkWindow *window;
   RegFlow *flow;
   RegDemographicsStep *form;
 
   g_assert_no_error (error);
-  setup.schema = schema;
-  setup.ui_spec = ui_spec;
-  setup.process = IDEM_PACKET_PROCESS_NEW;
-  setup.centre_id = CENTRE;
-  setup.machine_id = MACHINE;
-  setup.rid_sequence = 18;
-  setup.signing_key = machine_key;
-  setup.certificate = certificate;
+  reg_test_flow_setup_init (&setup, IDEM_PACKET_PROCESS_NEW, 18, schema, ui_spec, machine_key, certificate);
   setup.packet_dir = packet_dir;
-  setup.operator_id = "operator1";
-  setup.primary_language = "eng";
-  setup.camera_source = REG_TEST_FACE_SOURCE;
   setup.master_data = reg_test_master_data_cb;
   setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
@@ -731,23 +709,13 @@ test_lost_uin (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-lost-XXXXXX", &error);
-  RegFlowSetup setup = { 0 };
+  RegFlowSetup setup;
   GtkWindow *window;
   RegFlow *flow;
 
   g_assert_no_error (error);
-  setup.schema = schema;
-  setup.ui_spec = ui_spec;
-  setup.process = IDEM_PACKET_PROCESS_LOST;
-  setup.centre_id = CENTRE;
-  setup.machine_id = MACHINE;
-  setup.rid_sequence = 19;
-  setup.signing_key = machine_key;
-  setup.certificate = certificate;
+  reg_test_flow_setup_init (&setup, IDEM_PACKET_PROCESS_LOST, 19, schema, ui_spec, machine_key, certificate);
   setup.packet_dir = packet_dir;
-  setup.operator_id = "operator1";
-  setup.primary_language = "eng";
-  setup.camera_source = REG_TEST_FACE_SOURCE;
   setup.authenticate = authenticate_cb;
 
   flow = reg_test_present_flow (&setup, &window);
@@ -810,8 +778,8 @@ test_for_machine (void)
   gui_test_wait_until (have_result, &result, "the machine key");
   reg_machine_generate_key_finish (machine, result, &error);
   g_assert_no_error (error);
-  g_assert_true (reg_machine_set_centre_id (machine, CENTRE, &error));
-  g_assert_true (reg_machine_set_machine_id (machine, MACHINE, &error));
+  g_assert_true (reg_machine_set_centre_id (machine, REG_TEST_CENTRE, &error));
+  g_assert_true (reg_machine_set_machine_id (machine, REG_TEST_MACHINE, &error));
   pem = reg_test_certificate_to_pem (certificate);
   g_assert_true (reg_machine_apply_sync_document (machine, REG_SYNC_CERTIFICATE, pem, &error));
   g_assert_no_error (error);
@@ -852,7 +820,7 @@ main (int   argc,
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
-  certificate = reg_test_make_certificate (packet_key, CENTRE "_" MACHINE, 7);
+  certificate = reg_test_make_certificate (packet_key, REG_TEST_CENTRE "_" REG_TEST_MACHINE, 7);
   make_master_data ();
 
   g_test_add_func ("/registration/flow/face-retake", test_face_retake);

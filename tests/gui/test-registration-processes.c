@@ -30,8 +30,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#define CENTRE        "10001"
-#define MACHINE       "10077"
 #define PASSWORD      "correct horse battery"
 /* A valid UIN (tests/vectors), and the same in Arabic-Indic digits. */
 #define UIN           "2013023805"
@@ -91,22 +89,12 @@ start_flow (IdemPacketProcess   process,
             GtkWindow         **window)
 {
   static guint sequence = 30;
-  RegFlowSetup setup = { 0 };
+  RegFlowSetup setup;
   RegFlow *flow;
 
-  setup.schema = schema;
-  setup.ui_spec = ui_spec;
-  setup.process = process;
-  setup.centre_id = CENTRE;
-  setup.machine_id = MACHINE;
-  setup.rid_sequence = sequence++;
-  setup.signing_key = machine_key;
-  setup.certificate = certificate;
+  reg_test_flow_setup_init (&setup, process, sequence++, schema, ui_spec, machine_key, certificate);
   setup.packet_dir = packet_dir;
-  setup.operator_id = "operator1";
-  setup.primary_language = "eng";
   setup.secondary_language = secondary_language;
-  setup.camera_source = REG_TEST_FACE_SOURCE;
   setup.master_data = reg_test_master_data_cb;
   setup.master_data_user_data = master_data;
   setup.authenticate = authenticate_cb;
@@ -629,7 +617,7 @@ main (int   argc,
   g_assert_no_error (error);
   packet_key = idem_crypto_generate_key (IDEM_CRYPTO_KEY_RSA, 3072, &error);
   g_assert_no_error (error);
-  certificate = reg_test_make_certificate (packet_key, CENTRE "_" MACHINE, 9);
+  certificate = reg_test_make_certificate (packet_key, REG_TEST_CENTRE "_" REG_TEST_MACHINE, 9);
   make_master_data ();
 
   g_test_add_func ("/registration/processes/second-language", test_second_language);
