@@ -494,3 +494,21 @@ gui_test_remove_tree (const char *path)
 
   g_rmdir (path);
 }
+
+/**
+ * gui_test_activate:
+ * @widget: a widget on screen
+ * @action: the name of an action, such as "flow.next"
+ * @parameter: (nullable): its parameter
+ *
+ * Activates @action from @widget, as the button bound to it does, and
+ * fails the test if no such action is in reach: a test that drives the
+ * interface through its actions must not go on after a misspelt one.
+ */
+void
+gui_test_activate (GtkWidget  *widget,
+                   const char *action,
+                   GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
+}

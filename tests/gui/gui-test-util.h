@@ -37,6 +37,9 @@ void       gui_test_wait_until              (GuiTestCondition  condition,
 void       gui_test_wait_step               (gint64            deadline,
                                              const char       *what);
 void       gui_test_remove_tree             (const char       *path);
+void       gui_test_activate                (GtkWidget        *widget,
+                                             const char       *action,
+                                             GVariant         *parameter);
 
 /**
  * GUI_TEST_WAIT_UNTIL:

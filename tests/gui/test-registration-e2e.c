@@ -81,14 +81,6 @@ screenshot (const char *name)
   gui_test_save_screenshot (GTK_WIDGET (window), name);
 }
 
-static void
-activate (GtkWidget  *widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
-}
-
 /* The demo seeding writes each user's generated password as
  * "user ID (ROLE, centre C): password P". */
 static void
@@ -238,7 +230,7 @@ set_up_machine (void)
   if (REG_IS_SETUP_PAGE (page ()))
     {
       reg_setup_page_set_address (REG_SETUP_PAGE (page ()), server.url);
-      activate (page (), "setup-page.continue", NULL);
+      gui_test_activate (page (), "setup-page.continue", NULL);
       gui_test_wait_frames (GTK_WIDGET (window), 2);
     }
   g_assert_true (REG_IS_MACHINE_PAGE (page ()));
@@ -250,7 +242,7 @@ set_up_machine (void)
   g_assert_cmpstr (fingerprint, ==, reg_machine_get_key_fingerprint (reg_application_get_machine (app, NULL)));
 
   reg_machine_page_set_machine_id (REG_MACHINE_PAGE (page ()), MACHINE);
-  activate (page (), "machine-page.check", NULL);
+  gui_test_activate (page (), "machine-page.check", NULL);
   GUI_TEST_WAIT_UNTIL (!REG_IS_MACHINE_PAGE (page ()) || !reg_machine_page_get_checking (REG_MACHINE_PAGE (page ())));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   if (!REG_IS_LOGIN_PAGE (page ()))
@@ -296,21 +288,21 @@ register_resident (void)
   RegFingersStep *fingers;
   char *rid;
 
-  activate (page (), "home-page.new-registration", NULL);
+  gui_test_activate (page (), "home-page.new-registration", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_FLOW (page ()));
   flow = REG_FLOW (page ());
 
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
   screenshot ("registration-e2e-04-consent");
-  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
 
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
   fill_form (form);
   screenshot ("registration-e2e-05-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_message (flow), ==, NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
 
@@ -326,7 +318,7 @@ register_resident (void)
   g_unlink (page_path);
   g_rmdir (scratch);
   screenshot ("registration-e2e-06-documents");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
 
   for (guint position = 1; position <= REG_N_FINGERS; position++)
@@ -341,7 +333,7 @@ register_resident (void)
   reg_test_capture_face (window, face);
   g_assert_nonnull (reg_face_step_get_photo (face));
   screenshot ("registration-e2e-07-face");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
   fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
@@ -354,18 +346,18 @@ register_resident (void)
     }
   g_assert_cmpuint (reg_fingers_step_get_n_captured (fingers), ==, REG_N_FINGERS);
   screenshot ("registration-e2e-08-fingers");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
   screenshot ("registration-e2e-09-preview");
 
   reg_flow_set_password (flow, password_of ("operator1"));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   GUI_TEST_WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
   rid = g_strdup (reg_flow_get_rid (flow));
   screenshot ("registration-e2e-10-receipt");
 
-  activate (GTK_WIDGET (flow), "flow.finish", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.finish", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 
@@ -383,7 +375,7 @@ approve (const char *rid)
   RegReviewPage *review;
 
   sign_in ("supervisor1");
-  activate (page (), "reg-window.show-review", NULL);
+  gui_test_activate (page (), "reg-window.show-review", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   review = REG_REVIEW_PAGE (page ());
   g_assert_true (reg_review_page_select (review, rid));
@@ -392,13 +384,13 @@ approve (const char *rid)
   screenshot ("registration-e2e-11-review");
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
                          password_of ("supervisor1"));
-  activate (page (), "review-page.approve", NULL);
+  gui_test_activate (page (), "review-page.approve", NULL);
   GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   packet = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
   g_assert_cmpstr (packet->supervisor_id, ==, "supervisor1");
   screenshot ("registration-e2e-12-approved");
-  activate (page (), "reg-window.show-home", NULL);
+  gui_test_activate (page (), "reg-window.show-home", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 }
@@ -444,7 +436,7 @@ show_uin (const char *rid,
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, uin);
 
-  activate (page (), "reg-window.show-packets", NULL);
+  gui_test_activate (page (), "reg-window.show-packets", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_PACKETS_PAGE (page ()));
   packets = REG_PACKETS_PAGE (page ());
@@ -462,7 +454,7 @@ show_uin (const char *rid,
   gui_test_assert_label (page (), "Show UIN");
   screenshot ("registration-e2e-15-registrations");
 
-  activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
+  gui_test_activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, uin);
   gui_test_assert_label (page (), uin);
@@ -470,7 +462,7 @@ show_uin (const char *rid,
   screenshot ("registration-e2e-16-uin-shown");
 
   /* And hidden again. */
-  activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
+  gui_test_activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
   g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, shown);
   g_assert_null (gui_test_find_label (page (), uin));
 
@@ -480,14 +472,14 @@ show_uin (const char *rid,
   packets = REG_PACKETS_PAGE (page ());
   gui_test_assert_direction (page (), GTK_TEXT_DIR_RTL);
   g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, shown);
-  activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
+  gui_test_activate (page (), "packets-page.toggle-uin", g_variant_new_string (rid));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_cmpstr (reg_packets_page_get_uin_text (packets, rid), ==, uin);
   screenshot ("registration-e2e-17-uin-arabic");
   gui_test_set_language (GTK_WIDGET (window), "en");
   g_assert_true (REG_IS_PACKETS_PAGE (page ()));
 
-  activate (page (), "reg-window.show-home", NULL);
+  gui_test_activate (page (), "reg-window.show-home", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
 }
@@ -515,7 +507,7 @@ test_new_registration (void)
 
   approve (rid);
 
-  activate (page (), "home-page.upload", NULL);
+  gui_test_activate (page (), "home-page.upload", NULL);
   GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
   uploaded = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (uploaded->state, ==, REG_PACKET_STATE_UPLOADED);
@@ -542,7 +534,7 @@ test_new_registration (void)
   g_assert_cmpstr (json_object_get_string_member (answer, "state"), ==, "PROCESSED");
 
   /* The status sync brings it back to the workstation. */
-  activate (page (), "home-page.sync", NULL);
+  gui_test_activate (page (), "home-page.sync", NULL);
   GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
   synced = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpstr (synced->server_status, ==, external);
@@ -586,12 +578,12 @@ test_update_registration (void)
   g_unlink (socket_path);
 
   sign_in ("operator1");
-  activate (page (), "home-page.update-uin", NULL);
+  gui_test_activate (page (), "home-page.update-uin", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_FLOW (page ()));
   flow = REG_FLOW (page ());
-  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
 
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
@@ -604,14 +596,14 @@ test_update_registration (void)
   language = g_settings_get_string (settings, "secondary-language");
   g_assert_cmpstr (language, ==, "fra");
   screenshot ("registration-e2e-20-update-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_null (reg_flow_get_message (flow));
   if (g_str_equal (reg_flow_get_step_name (flow), "documents"))
-    activate (GTK_WIDGET (flow), "flow.next", NULL);
+    gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
 
   face = REG_FACE_STEP (reg_flow_get_step (flow, "face"));
   reg_test_capture_face (window, face);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
   /* The same fingers as at enrolment, pressed again. */
@@ -626,43 +618,43 @@ test_update_registration (void)
       reg_test_capture_finger (fingers, &feeder, pixels);
       g_assert_true (reg_fingers_step_is_captured (fingers, position));
     }
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
   screenshot ("registration-e2e-21-update-preview");
   reg_flow_set_password (flow, password_of ("operator1"));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   GUI_TEST_WAIT_UNTIL (g_str_equal (reg_flow_get_step_name (flow), "done") || !reg_flow_get_busy (flow));
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "done");
   rid = g_strdup (reg_flow_get_rid (flow));
-  activate (GTK_WIDGET (flow), "flow.finish", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.finish", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   hw_image_feeder_wait_idle (feeder);
 
   /* The next form offers French first, as the operator left it. */
-  activate (page (), "home-page.new-registration", NULL);
+  gui_test_activate (page (), "home-page.new-registration", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_FLOW (page ()));
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (REG_FLOW (page ()), "demographics"));
   g_assert_cmpstr (reg_demographics_step_get_secondary_language (form), ==, "fra");
-  activate (page (), "flow.cancel", NULL);
+  gui_test_activate (page (), "flow.cancel", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_true (REG_IS_HOME_PAGE (page ()));
   reg_test_sign_out (window);
 
   sign_in ("supervisor1");
-  activate (page (), "reg-window.show-review", NULL);
+  gui_test_activate (page (), "reg-window.show-review", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   review = REG_REVIEW_PAGE (page ());
   g_assert_true (reg_review_page_select (review, rid));
   gtk_editable_set_text (GTK_EDITABLE (gui_test_find_widget (page (), GTK_TYPE_PASSWORD_ENTRY)),
                          password_of ("supervisor1"));
-  activate (page (), "review-page.approve", NULL);
+  gui_test_activate (page (), "review-page.approve", NULL);
   GUI_TEST_WAIT_UNTIL (!reg_review_page_get_busy (review));
   packet = reg_store_get_packet (store (), rid, NULL);
   g_assert_cmpint (packet->state, ==, REG_PACKET_STATE_APPROVED);
-  activate (page (), "reg-window.show-home", NULL);
+  gui_test_activate (page (), "reg-window.show-home", NULL);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
-  activate (page (), "home-page.upload", NULL);
+  gui_test_activate (page (), "home-page.upload", NULL);
   GUI_TEST_WAIT_UNTIL (!reg_home_page_get_busy (REG_HOME_PAGE (page ())));
 
   GUI_TEST_WAIT_UNTIL (pipeline_settled (rid));

@@ -203,14 +203,6 @@ documents_idle (gpointer data)
   return !reg_documents_step_get_busy (data);
 }
 
-static void
-activate (GtkWidget  *widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
-}
-
 /* The face step alone: a picture with no face in it is refused with a
  * reason, and a retake with the resident in front of the camera is kept. */
 static void
@@ -379,13 +371,13 @@ test_full_registration (void)
   gui_test_assert_accessible (reg_flow_get_step (flow, "face"));
   gui_test_assert_accessible (reg_flow_get_step (flow, "fingers"));
   gui_test_assert_accessible (reg_flow_get_step (flow, "done"));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
   g_assert_nonnull (reg_flow_get_message (flow));
   consent = reg_flow_get_step (flow, "consent");
-  activate (consent, "consent.accept", NULL);
+  gui_test_activate (consent, "consent.accept", NULL);
   g_assert_true (reg_consent_step_get_accepted (REG_CONSENT_STEP (consent)));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
 
   /* 2. The form: errors show under their fields as they are typed. */
@@ -398,7 +390,7 @@ test_full_registration (void)
   g_assert_nonnull (strstr (reg_demographics_step_get_error (form, "addressLine1"), "damn"));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-2-form-errors");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
   /* Required fields left empty are named too. */
   g_assert_nonnull (reg_demographics_step_get_error (form, "gender"));
@@ -426,7 +418,7 @@ test_full_registration (void)
   g_assert_true (reg_demographics_step_set_value (form, "email", NULL, "amina@example.org"));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-2-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_message (flow), ==, NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
 
@@ -461,7 +453,7 @@ test_full_registration (void)
   g_unlink (page_path);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-3-documents");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
 
   /* 3. The face photo, with the main-loop probe running.  The test's own
@@ -480,12 +472,12 @@ test_full_registration (void)
   capture_latency = probe_stop ();
   g_assert_nonnull (reg_face_step_get_photo (face));
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-4-face");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
 
   /* 4. Fingers, one by one; the first touch is the operator's own finger. */
   fingers = REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers"));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   g_assert_cmpuint (reg_fingers_step_get_current (fingers), ==, 1);
 
@@ -500,7 +492,7 @@ test_full_registration (void)
 
       if (position == MISSING_FINGER)
         {
-          activate (GTK_WIDGET (fingers), "fingers.mark-missing", g_variant_new_string ("Missing"));
+          gui_test_activate (GTK_WIDGET (fingers), "fingers.mark-missing", g_variant_new_string ("Missing"));
           continue;
         }
 
@@ -511,15 +503,15 @@ test_full_registration (void)
   g_assert_cmpuint (reg_fingers_step_get_n_missing (fingers), ==, 1);
 
   /* A missing finger needs its exception photo before going on. */
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
-  activate (GTK_WIDGET (fingers), "fingers.exception-photo", NULL);
+  gui_test_activate (GTK_WIDGET (fingers), "fingers.exception-photo", NULL);
   gui_test_wait_until (fingers_idle, fingers, "the exception photo");
   g_assert_true (reg_fingers_step_is_complete (fingers));
   capture_latency = MAX (capture_latency, probe_stop ());
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-5-fingers");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
 
   /* 5. Preview; a wrong password seals nothing. */
@@ -527,7 +519,7 @@ test_full_registration (void)
   gui_test_assert_label (GTK_WIDGET (window), "Amina Benali / أمينة بنعلي");
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-flow-6-preview");
   reg_flow_set_password (flow, "not my password");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   gui_test_wait_until (flow_idle, flow, "the password check");
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "preview");
   g_assert_null (sealed_rid);
@@ -540,7 +532,7 @@ test_full_registration (void)
   /* 6. Seal. */
   reg_flow_set_password (flow, PASSWORD);
   probe_start ();
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   reg_test_wait_for_step (flow, "done", "the packet to be sealed");
   seal_latency = probe_stop ();
   g_assert_nonnull (sealed_rid);
@@ -660,8 +652,8 @@ test_infant (void)
 
   flow = reg_test_present_flow (&setup, &window);
 
-  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
   g_assert_false (reg_demographics_step_get_field_visible (form, "introducerName"));
   g_assert_true (reg_demographics_step_set_value (form, "fullName", NULL, "Yasmine Benali"));
@@ -677,7 +669,7 @@ test_infant (void)
   g_assert_true (reg_demographics_step_set_value (form, "gender", NULL, "FLE"));
   g_assert_true (reg_demographics_step_set_value (form, "residenceStatus", NULL, "NFR"));
   fill_address (form);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "documents");
   /* An infant is offered the infant types only. */
   {
@@ -688,15 +680,15 @@ test_infant (void)
     g_assert_cmpstr (address_types[0], ==, "DOC004");
     g_assert_nonnull (reg_documents_step_get_notice (documents, "proofOfIdentity"));
   }
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
   reg_test_capture_face (window, REG_FACE_STEP (reg_flow_get_step (flow, "face")));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "introducer");
   gui_test_assert_label (GTK_WIDGET (window), "Step 5 of 6: Introducer’s Fingerprints");
 
   /* Back skips the fingers too. */
-  activate (GTK_WIDGET (flow), "flow.back", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.back", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
 
   gtk_window_destroy (window);
@@ -721,10 +713,10 @@ test_lost_uin (void)
   flow = reg_test_present_flow (&setup, &window);
 
   gui_test_assert_label (GTK_WIDGET (window), "Step 1 of 5: Consent");
-  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
-  activate (GTK_WIDGET (flow), "flow.back", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.back", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "consent");
 
   gtk_window_destroy (window);

@@ -73,14 +73,6 @@ authenticate_cb (const char *user_id,
   return g_str_equal (user_id, "operator1") && g_str_equal (password, PASSWORD);
 }
 
-static void
-activate (GtkWidget  *widget,
-          const char *action,
-          GVariant   *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (widget, action, parameter));
-}
-
 /* A flow of @process in a window of its own, writing to @packet_dir. */
 static RegFlow *
 start_flow (IdemPacketProcess   process,
@@ -102,8 +94,8 @@ start_flow (IdemPacketProcess   process,
   flow = reg_test_present_flow (&setup, window);
   gui_test_wait_frames (GTK_WIDGET (*window), 2);
 
-  activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (reg_flow_get_step (flow, "consent"), "consent.accept", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
 
   return flow;
 }
@@ -117,7 +109,7 @@ capture_face (GtkWindow *window,
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "face");
   reg_test_capture_face (window, face);
   g_assert_nonnull (reg_face_step_get_photo (face));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
 }
 
 static guint8 *
@@ -156,7 +148,7 @@ seal (GtkWindow  *window,
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), screenshot);
   reg_flow_set_password (flow, PASSWORD);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   reg_test_wait_for_step (flow, "done", "the packet to be sealed");
   g_assert_nonnull (reg_flow_get_packet_path (flow));
 }
@@ -332,7 +324,7 @@ test_update (void)
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
 
   /* Nothing typed and nothing chosen: Next stays, and says why. */
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
   g_assert_nonnull (reg_demographics_step_get_error (form, "UIN"));
   gui_test_assert_label (GTK_WIDGET (window), "Choose the information to change.");
@@ -364,18 +356,18 @@ test_update (void)
   g_assert_true (reg_demographics_step_set_value (form, "fullName", "ara", "أمينة العلوي"));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-update-1-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_null (reg_flow_get_message (flow));
 
   /* Documents are optional here; then the face and the fingers. */
   if (g_str_equal (reg_flow_get_step_name (flow), "documents"))
-    activate (GTK_WIDGET (flow), "flow.next", NULL);
+    gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   capture_face (window, flow);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   capture_fingers (REG_FINGERS_STEP (reg_flow_get_step (flow, "fingers")), &feeder, 200, REG_N_FINGERS);
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-update-2-fingers");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   gui_test_assert_label (GTK_WIDGET (window), "Amina Alaoui / أمينة العلوي");
   /* The UIN as it is stored, in ASCII digits. */
   gui_test_assert_label (GTK_WIDGET (window), UIN);
@@ -424,10 +416,10 @@ test_lost (void)
 
   /* Not every finger yet: Next stays. */
   capture_fingers (fingers, &feeder, 300, 1);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "fingers");
   capture_fingers (fingers, &feeder, 300, REG_N_FINGERS - 1);
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
 
   /* The form comes after the biometrics, every field optional; what is
    * typed is still checked. */
@@ -435,7 +427,7 @@ test_lost (void)
   gui_test_assert_label (GTK_WIDGET (window), "Step 4 of 5: Demographic Details");
   form = REG_DEMOGRAPHICS_STEP (reg_flow_get_step (flow, "demographics"));
   g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/13/14"));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
   g_assert_nonnull (reg_demographics_step_get_error (form, "dateOfBirth"));
   g_assert_true (reg_demographics_step_set_value (form, "dateOfBirth", NULL, "1988/03/14"));
@@ -443,7 +435,7 @@ test_lost (void)
   g_assert_true (reg_demographics_step_set_value (form, "fullName", "ara", "أمينة العلوي"));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-lost-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_null (reg_flow_get_message (flow));
   seal (window, flow, "registration-lost-preview");
   gui_test_wait_frames (GTK_WIDGET (window), 3);
@@ -502,7 +494,7 @@ test_infant_introducer (void)
 
   /* Neither the introducer's UIN nor RID: refused, with the reason under
    * the field. */
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "demographics");
   g_assert_nonnull (strstr (reg_demographics_step_get_error (form, "introducerUIN"), "introducer’s UIN or RID"));
   g_assert_true (reg_demographics_step_set_value (form, "introducerUIN", NULL, BAD_UIN));
@@ -511,10 +503,10 @@ test_infant_introducer (void)
   g_assert_null (reg_demographics_step_get_error (form, "introducerUIN"));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-infant-1-form");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_null (reg_flow_get_message (flow));
   if (g_str_equal (reg_flow_get_step_name (flow), "documents"))
-    activate (GTK_WIDGET (flow), "flow.next", NULL);
+    gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   capture_face (window, flow);
 
   /* The infant gives no fingers; the introducer gives one. */
@@ -523,14 +515,14 @@ test_infant_introducer (void)
   introducer = REG_FINGERS_STEP (reg_flow_get_step (flow, "introducer"));
   g_assert_true (reg_fingers_step_get_introducer (introducer));
   gui_test_assert_accessible (GTK_WIDGET (introducer));
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   g_assert_cmpstr (reg_flow_get_step_name (flow), ==, "introducer");
   g_assert_nonnull (reg_flow_get_message (flow));
   capture_fingers (introducer, &feeder, 400, 1);
   g_assert_true (reg_fingers_step_is_complete (introducer));
   gui_test_wait_frames (GTK_WIDGET (window), 2);
   gui_test_save_screenshot (GTK_WIDGET (window), "registration-infant-2-introducer");
-  activate (GTK_WIDGET (flow), "flow.next", NULL);
+  gui_test_activate (GTK_WIDGET (flow), "flow.next", NULL);
   seal (window, flow, "registration-infant-3-preview");
 
   reader = open_packet (flow, IDEM_PACKET_PROCESS_NEW);
