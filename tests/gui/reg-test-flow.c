@@ -310,6 +310,23 @@ reg_test_wait_for_step (RegFlow    *flow,
 }
 
 /**
+ * reg_test_date_years_ago:
+ * @years: an age
+ *
+ * Returns: (transfer full): the date of birth of a resident of that age
+ *   today, as the form takes it, so that the age group never depends on
+ *   the day the test runs
+ */
+char *
+reg_test_date_years_ago (int years)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_years (now, -years);
+
+  return g_date_time_format (then, "%Y/%m/%d");
+}
+
+/**
  * reg_test_scanned_page:
  *
  * Returns: (transfer full): a small PNG, as a scanner saves a page

@@ -621,15 +621,6 @@ test_full_registration (void)
   gui_test_remove_tree (store_dir);
 }
 
-static char *
-date_years_ago (int years)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_years (now, -years);
-
-  return g_date_time_format (then, "%Y/%m/%d");
-}
-
 /* An infant: the introducer's fields appear, and the flow asks for a face
  * photo and the introducer's fingers, but none of the infant's. */
 static void
@@ -637,7 +628,7 @@ test_infant (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *packet_dir = g_dir_make_tmp ("reg-flow-infant-XXXXXX", &error);
-  g_autofree char *birth = date_years_ago (2);
+  g_autofree char *birth = reg_test_date_years_ago (2);
   RegFlowSetup setup;
   GtkWindow *window;
   RegFlow *flow;

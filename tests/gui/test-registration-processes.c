@@ -289,15 +289,6 @@ finish_flow (GtkWindow      *window,
   g_unlink (socket_path);
 }
 
-static char *
-date_years_ago (int years)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_years (now, -years);
-
-  return g_date_time_format (then, "%Y/%m/%d");
-}
-
 /* Update UIN: the UIN is checked as it is typed (Arabic-Indic digits
  * accepted), at least one group of fields must be chosen, only the chosen
  * groups are asked for; with a second language chosen in the form, the
@@ -464,7 +455,7 @@ test_infant_introducer (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *packet_dir = g_dir_make_tmp ("reg-infant-XXXXXX", &error);
-  g_autofree char *birth = date_years_ago (3);
+  g_autofree char *birth = reg_test_date_years_ago (3);
   g_autoptr(HwImageFeeder) feeder = NULL;
   g_autoptr(IdemPacketReader) reader = NULL;
   GtkWindow *window;
