@@ -14,6 +14,7 @@
 #include "srv-abis-api.h"
 #include "srv-abis-http.h"
 #include "srv-server.h"
+#include "srv-tls.h"
 
 #include "test-abis-support.h"
 #include "test-admin-util.h"
@@ -406,6 +407,72 @@ test_external_through_api (Fixture       *fixture,
   srv_test_response_free (response);
 }
 
+/* What A would do, with B's server certificate trusted by the system. */
+typedef struct
+{
+  SrvAbisHttp *abis;
+  gboolean     answered;
+  GError      *error;
+} PingCall;
+
+static gpointer
+ping_thread (gpointer user_data)
+{
+  PingCall *ping = user_data;
+
+  ping->answered = srv_abis_ping (SRV_ABIS (ping->abis), &ping->error);
+  return NULL;
+}
+
+static void
+test_pin_beats_system_trust (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  g_autoptr(GTlsDatabase) previous_default = g_tls_backend_get_default_database (backend);
+  const SrvConfig *config_b = srv_server_get_config (fixture->b.server);
+  g_autoptr(GTlsCertificate) certificate_b = g_tls_certificate_new_from_file (config_b->tls_certificate, NULL);
+  g_autofree char *other_path = g_build_filename (fixture->a.tmp_dir, "other.crt", NULL);
+  g_autofree char *other_key_path = g_build_filename (fixture->a.tmp_dir, "other.key", NULL);
+  g_autoptr(GTlsCertificate) other = NULL;
+  g_autoptr(GTlsDatabase) vouching = NULL;
+  g_autoptr(GError) error = NULL;
+  PingCall wrong_pin = { NULL };
+  PingCall right_pin = { NULL };
+
+  g_assert_true (srv_tls_create_self_signed (other_path, other_key_path, &error));
+  g_assert_no_error (error);
+  other = g_tls_certificate_new_from_file (other_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (certificate_b);
+  g_assert_false (g_tls_certificate_is_same (other, certificate_b));
+
+  /* A file database of B's certificate, as the backend's default, stands
+   * in for system authorities that vouch for it. */
+  vouching = g_tls_file_database_new (config_b->tls_certificate, &error);
+  g_assert_no_error (error);
+  g_tls_backend_set_default_database (backend, vouching);
+
+  wrong_pin.abis = srv_abis_http_new (srv_server_get_url (fixture->b.server), "abis-caller", "caller-Secret-1",
+                                      other, &error);
+  g_assert_no_error (error);
+  run_in_background (ping_thread, &wrong_pin);
+  g_assert_false (wrong_pin.answered);
+  g_assert_error (wrong_pin.error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_UNAVAILABLE);
+
+  right_pin.abis = srv_abis_http_new (srv_server_get_url (fixture->b.server), "abis-caller", "caller-Secret-1",
+                                      certificate_b, &error);
+  g_assert_no_error (error);
+  run_in_background (ping_thread, &right_pin);
+  g_assert_no_error (right_pin.error);
+  g_assert_true (right_pin.answered);
+
+  g_tls_backend_set_default_database (backend, previous_default);
+  g_clear_error (&wrong_pin.error);
+  g_object_unref (wrong_pin.abis);
+  g_object_unref (right_pin.abis);
+}
+
 static void
 test_error_from_foreign_abis (void)
 {
@@ -461,6 +528,8 @@ main (int   argc,
   g_test_add ("/abis/http/refusals", Fixture, NULL, fixture_set_up, test_api_refusals, fixture_tear_down);
   g_test_add ("/abis/http/external", Fixture, NULL, fixture_set_up, test_external, fixture_tear_down);
   g_test_add ("/abis/http/external-through-api", Fixture, NULL, fixture_set_up, test_external_through_api,
+              fixture_tear_down);
+  g_test_add ("/abis/http/pin-beats-system-trust", Fixture, NULL, fixture_set_up, test_pin_beats_system_trust,
               fixture_tear_down);
   g_test_add_func ("/abis/http/foreign-errors", test_error_from_foreign_abis);
 
