@@ -4,7 +4,8 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * A registration machine uploads a few hundred packets to the real binary
+ * A registration machine uploads two hundred packets (sixty under the
+ * sanitizers, where each costs several times more) to the real binary
  * (--idem-server=PATH) while the test kills it with SIGKILL at random
  * instants, during uploads and during processing, and starts it again;
  * the machine retries what got no answer, as the registration client
@@ -28,11 +29,14 @@
 
 #include "test-abis-support.h"
 #include "test-pipeline-util.h"
+#include "test-sanitizer.h"
 
 #include <signal.h>
 #include <string.h>
 
-#define N_PACKETS       200
+/* Enough packets that intake outlasts the kills (the first one comes
+ * within 1.5 s) in either build. */
+#define N_PACKETS       TEST_SIZE (200, 60)
 #define N_KILLS_INTAKE  4
 #define N_KILLS_PROCESS 3
 
