@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gui-test-util.h"
+#include "test-tls.h"
 
 #include <glib/gstdio.h>
 
@@ -51,6 +52,7 @@ gui_test_init (int    *argc,
   idem_ui_i18n_init ();
   gtk_test_init (argc, argv, NULL);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  test_tls_trust_nothing_by_default ();
 }
 
 /**
