@@ -437,6 +437,7 @@ test_pin_beats_system_trust (Fixture       *fixture,
   g_autoptr(GTlsCertificate) other = NULL;
   g_autoptr(GTlsDatabase) vouching = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *url_b = srv_server_get_url (fixture->b.server);
   PingCall wrong_pin = { NULL };
   PingCall right_pin = { NULL };
 
@@ -453,15 +454,13 @@ test_pin_beats_system_trust (Fixture       *fixture,
   g_assert_no_error (error);
   g_tls_backend_set_default_database (backend, vouching);
 
-  wrong_pin.abis = srv_abis_http_new (srv_server_get_url (fixture->b.server), "abis-caller", "caller-Secret-1",
-                                      other, &error);
+  wrong_pin.abis = srv_abis_http_new (url_b, "abis-caller", "caller-Secret-1", other, &error);
   g_assert_no_error (error);
   run_in_background (ping_thread, &wrong_pin);
   g_assert_false (wrong_pin.answered);
   g_assert_error (wrong_pin.error, SRV_ABIS_ERROR, SRV_ABIS_ERROR_UNAVAILABLE);
 
-  right_pin.abis = srv_abis_http_new (srv_server_get_url (fixture->b.server), "abis-caller", "caller-Secret-1",
-                                      certificate_b, &error);
+  right_pin.abis = srv_abis_http_new (url_b, "abis-caller", "caller-Secret-1", certificate_b, &error);
   g_assert_no_error (error);
   run_in_background (ping_thread, &right_pin);
   g_assert_no_error (right_pin.error);
