@@ -1,4 +1,4 @@
-/* test-tls.c — TLS settings for test and benchmark processes
+/* test-tls.c — TLS settings for test processes
  *
  * SPDX-License-Identifier: MPL-2.0
  */

@@ -1,4 +1,4 @@
-/* test-tls.h — TLS settings for test and benchmark processes
+/* test-tls.h — TLS settings for test processes
  *
  * SPDX-License-Identifier: MPL-2.0
  */
